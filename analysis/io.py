@@ -173,3 +173,29 @@ def write_region(info: RegionInfo, layers: dict[str, gpd.GeoDataFrame], target_d
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return final
+
+
+def planner_password_hash_path() -> Path:
+    """Return the file holding the local planner password hash (inside the data folder)."""
+    return settings.DATA_DIR / "planner_password_hash"
+
+
+def read_planner_password_hash() -> str | None:
+    """Return the stored local planner password hash, or None when none is set."""
+    path = planner_password_hash_path()
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+
+
+def write_planner_password(password: str, password_hash: str) -> Path:
+    """Store the hash (read by the app) and the password (for the person who set up the app).
+
+    Both files are created readable by their owner only.  Returns the password file's path.
+    """
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    hash_path = planner_password_hash_path()
+    password_path = settings.DATA_DIR / "planner_password.txt"
+    for path, text in ((hash_path, password_hash), (password_path, password)):
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)
+        path.write_text(text + "\n", encoding="utf-8")
+    return password_path

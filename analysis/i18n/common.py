@@ -29,4 +29,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.about": ("Om Servicekartan", "About Servicekartan"),
     "nav.section_public": ("För invånare", "For residents"),
     "nav.section_planner": ("För planerare", "For planners"),
+    "auth.title": ("Logga in som planerare", "Planner login"),
+    "auth.password": ("Lösenord", "Password"),
+    "auth.login": ("Logga in", "Log in"),
+    "auth.login_oidc": (
+        "Logga in med kommunens inloggning",
+        "Log in with the municipality's login",
+    ),
+    "auth.logout": ("Logga ut", "Log out"),
+    "auth.wrong_password": (
+        "Fel lösenord. Försök igen eller fråga den som driftar Servicekartan.",
+        "Wrong password. Try again or ask whoever runs Servicekartan.",
+    ),
+    "auth.refused": (
+        "Den här sidan är bara för inloggade planerare. Logga in via menyn.",
+        "This page is for logged-in planners only. Log in from the menu.",
+    ),
+    "auth.no_password_configured": (
+        "Ingen inloggning är konfigurerad. Kör `python -m analysis planner-password` på servern "
+        "eller ange SERVICEKARTAN_PLANNER_PASSWORD_HASH.",
+        "No login is configured. Run `python -m analysis planner-password` on the server or set "
+        "SERVICEKARTAN_PLANNER_PASSWORD_HASH.",
+    ),
+    "auth.intro": (
+        "Planerarsidorna (scenarier, granskning av behov, import och kontaktuppgifter) kräver "
+        "inloggning. Invånarkartan är öppen för alla.",
+        "The planner pages (scenarios, needs review, import and contact details) require a "
+        "login. The public map is open to everyone.",
+    ),
 }

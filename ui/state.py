@@ -1,0 +1,36 @@
+"""The user's choices in ``st.session_state``, initialised in one place.
+
+Only choices live here (language, region, scenario, map view); datasets never do.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import settings
+from analysis.i18n import LANGUAGES
+
+DEFAULTS: dict[str, object] = {
+    "lang": "sv",
+    "region_id": settings.DEFAULT_REGION,
+    "scenario_id": None,
+}
+
+
+def init() -> None:
+    """Set every choice to its default unless already chosen; ``?lang=en`` in the URL wins once."""
+    requested = st.query_params.get("lang")
+    if requested in LANGUAGES and "lang" not in st.session_state:
+        st.session_state["lang"] = requested
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+
+
+def lang() -> str:
+    """Return the chosen UI language code (``"sv"`` or ``"en"``)."""
+    return str(st.session_state.get("lang", "sv"))
+
+
+def region_id() -> str:
+    """Return the chosen region id."""
+    return str(st.session_state.get("region_id", settings.DEFAULT_REGION))

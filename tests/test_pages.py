@@ -93,9 +93,8 @@ def test_local_password_login(monkeypatch: pytest.MonkeyPatch) -> None:
     at.run()
     assert any("Fel lösenord" in error.value for error in at.error)
     assert (
-        not at.session_state["planner_authenticated"]
-        if "planner_authenticated" in at.session_state
-        else True
+        "planner_authenticated" not in at.session_state
+        or not at.session_state["planner_authenticated"]
     )
     at.text_input[0].input("rätt-lösen")
     at.button[0].click()

@@ -56,4 +56,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "about.layer": ("Lager", "Layer"),
     "about.population_total": ("Folkmängd", "Population"),
     "about.sources": ("Källor", "Sources"),
+    "brief.fictional": ("FIKTIVA DEMODATA", "FICTIONAL DEMO DATA"),
+    "brief.before": ("Före", "Before"),
+    "brief.map_before": ("Före", "Before"),
+    "brief.map_after": ("Efter", "After"),
+    "brief.legend_title": ("Restid till närmaste service", "Travel time to the nearest service"),
+    "brief.table_title": ("Per ort", "Per locality"),
+    "brief.sources": ("Källor", "Sources"),
+    "brief.method": (
+        "Restider beräknas längs vägnätet från befolkningsrutor om 250 m till närmaste "
+        "servicepunkt, inklusive gångsträckan till och från vägen. Andelar avser folkbokförda "
+        "invånare i rutorna.",
+        "Travel times are computed along the road network from 250 m population cells to the "
+        "nearest service point, including the walk to and from the road. Shares refer to the "
+        "registered residents of the cells.",
+    ),
 }

@@ -162,6 +162,7 @@ def write_region(info: RegionInfo, layers: dict[str, gpd.GeoDataFrame], target_d
         (staging / "region.json").write_text(
             json.dumps(info.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
+        staging.chmod(0o755)  # mkdtemp creates 0700; a package is readable like any data folder
         if final.exists():
             backup = target_dir / f".{info.region_id}.old"
             shutil.rmtree(backup, ignore_errors=True)

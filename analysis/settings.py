@@ -69,6 +69,9 @@ AGE_GROUPS: Final[dict[str, tuple[int, int | None]]] = {
 E2SFCA_CATCHMENT_MIN: Final = 30.0
 E2SFCA_STEPS_MIN: Final = (10.0, 20.0, 30.0)
 E2SFCA_WEIGHTS: Final = (1.0, 0.68, 0.22)
+#: Services within this walking radius (straight line, metres) of each other count as "one place"
+#: for the service-bundle index: one stop, one parked car, several errands.
+ONE_PLACE_RADIUS_M: Final = 300.0
 #: Name of the rural-area pseudo-locality for cells outside every locality polygon.
 RURAL_LOCALITY_ID: Final = "glesbygd"
 

@@ -1,0 +1,200 @@
+"""The data flow in one place: region -> network -> travel times -> scenario -> indicators.
+
+Pages and the command line call these functions; each step is a pure function of its inputs,
+so the UI can cache every step by plain keys (region id, scenario fingerprint).
+
+* :func:`analyse_region` builds the network and the baseline :class:`RoutingState` once.
+* :func:`scenario_analysis` applies a scenario's changes to the baseline services and updates
+  the routing state *incrementally* (only services that were added, closed or moved are
+  searched again, and only where their nearest-service areas change).
+* :func:`point_times` answers "how far is my nearest pharmacy?" for any point, in microseconds,
+  from the node-level results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis import model, settings
+from analysis.io import Region
+from analysis.network import Network, build_network, snap_points
+from analysis.scenarios import Scenario, apply_changes
+from analysis.traveltime import RoutingState, TravelTimes, minutes_frame, time_to_sites
+
+SECONDS_PER_MINUTE: Final = 60.0
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Routing results for one set of services of a region (the baseline or a scenario).
+
+    Attributes
+    ----------
+    region
+        The region package.
+    network
+        Its road network.
+    services
+        The services analysed (the baseline, or the scenario's services after its changes).
+    state
+        Node-level nearest/second-nearest results.  Service *k* of the state is
+        ``service_ids[k]``.
+    service_ids
+        ``service_id`` of every routing id (closed services keep their id, inactive).
+    """
+
+    region: Region
+    network: Network
+    services: gpd.GeoDataFrame
+    state: RoutingState
+    service_ids: tuple[str, ...]
+
+    def travel_times(self) -> TravelTimes:
+        """Return the cell-level travel times of every mode and category."""
+        return self.state.travel_times()
+
+    def minutes(self, mode: str) -> pd.DataFrame:
+        """Return nearest-service minutes per cell (index ``cell_id``) and category."""
+        return minutes_frame(self.travel_times(), mode)
+
+    def service_row(self, routing_id: int) -> pd.Series:
+        """Return the services row of a routing id (for labels and popups)."""
+        service_id = self.service_ids[routing_id]
+        return self.services.loc[self.services["service_id"] == service_id].iloc[0]
+
+
+def analyse_region(region: Region, network: Network | None = None) -> Analysis:
+    """Build the network (unless given) and the baseline routing state of ``region``."""
+    network = network if network is not None else build_network(region.roads)
+    services = region.services.reset_index(drop=True)
+    state = RoutingState.build(network, region.population, services)
+    return Analysis(region, network, services, state, tuple(services["service_id"]))
+
+
+def _service_points(services: gpd.GeoDataFrame) -> dict[str, shapely.Point]:
+    return dict(zip(services["service_id"], services.geometry, strict=True))
+
+
+def services_analysis(baseline: Analysis, services_after: gpd.GeoDataFrame) -> Analysis:
+    """Return the analysis of ``services_after``, updated incrementally from ``baseline``.
+
+    The difference between the two service sets decides the work: services whose id
+    disappeared are removed, new ids are added (in their order in ``services_after``) and
+    services whose point changed are moved.  Everything else keeps its node-level results.
+    """
+    before = _service_points(baseline.services)
+    after = _service_points(services_after)
+    routing_id = {service_id: k for k, service_id in enumerate(baseline.service_ids)}
+    state = baseline.state
+    ids = list(baseline.service_ids)
+    for service_id in before.keys() - after.keys():
+        state = state.with_service_removed(routing_id[service_id])
+    categories = dict(zip(services_after["service_id"], services_after["category"], strict=True))
+    for service_id, point in after.items():
+        if service_id not in before:
+            state = state.with_service_added(point, str(categories[service_id]))
+            ids.append(service_id)
+        elif not point.equals(before[service_id]):
+            state = state.with_service_moved(routing_id[service_id], point)
+    return Analysis(
+        baseline.region,
+        baseline.network,
+        services_after.reset_index(drop=True),
+        state,
+        tuple(ids),
+    )
+
+
+def scenario_analysis(baseline: Analysis, scenario: Scenario) -> Analysis:
+    """Apply ``scenario`` to the baseline services and return its (incremental) analysis."""
+    services_after = apply_changes(baseline.services, baseline.region.sites, scenario.changes)
+    return services_analysis(baseline, services_after)
+
+
+def point_times(analysis: Analysis, point: shapely.Point) -> pd.DataFrame:
+    """Return, for a point (EPSG:3006), the nearest service of every category and mode.
+
+    Columns: ``mode``, ``category``, ``minutes`` (``inf`` when unreachable or the point is
+    farther than :data:`~analysis.settings.MAX_SNAP_DISTANCE_M` from a road),
+    ``service_id``, ``service_name``, ``access_m`` (walk from the point to the road).
+    """
+    rows = []
+    series = gpd.GeoSeries([point], crs=settings.CRS_METRIC)
+    state = analysis.state
+    for mode in state.modes:
+        snap = snap_points(analysis.network, series, mode)
+        node = int(snap.node[0])
+        usable = node >= 0 and not bool(snap.off_network[0])
+        for category in state.categories:
+            dist, label, _, _ = state.node_state[(mode, category)]
+            seconds = float(dist[node]) + float(snap.access_s[0]) if usable else np.inf
+            routing_id = int(label[node]) if usable and np.isfinite(seconds) else -1
+            row = analysis.service_row(routing_id) if routing_id >= 0 else None
+            rows.append(
+                {
+                    "mode": mode,
+                    "category": category,
+                    "minutes": seconds / SECONDS_PER_MINUTE,
+                    "service_id": None if row is None else row["service_id"],
+                    "service_name": None if row is None else row["name"],
+                    "access_m": float(snap.distance_m[0]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def one_stop_points(
+    services: gpd.GeoDataFrame,
+    bundle: dict[str, tuple[str, ...]] = model.EVERYDAY_BUNDLE,
+    radius_m: float = settings.ONE_PLACE_RADIUS_M,
+) -> gpd.GeoSeries:
+    """Return the service sites from which every need of ``bundle`` is within ``radius_m``.
+
+    A shared service point hosting the whole bundle qualifies, and so does a town centre where
+    the shop, the pharmacy and the cash machine stand a short walk apart: one stop covers all
+    errands.  Distances are straight lines between service points (EPSG:3006).
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> services = gpd.GeoDataFrame(
+    ...     {"site_id": ["a", "b", "c"], "category": ["cash", "parcel_agent", "cash"]},
+    ...     geometry=[Point(0, 0), Point(100, 0), Point(5000, 0)], crs="EPSG:3006")
+    >>> bundle = {"cash": ("cash",), "parcels": ("parcel_agent",)}
+    >>> [(p.x, p.y) for p in one_stop_points(services, bundle)]
+    [(0.0, 0.0), (100.0, 0.0)]
+    """
+    sites = services.drop_duplicates("site_id")
+    site_points = np.asarray(sites.geometry.array, dtype=object)
+    covers_all = np.ones(len(sites), dtype=bool)
+    for categories in bundle.values():
+        providers = services.loc[services["category"].isin(categories)]
+        if providers.empty:
+            covers_all[:] = False
+            break
+        tree = shapely.STRtree(np.asarray(providers.geometry.array, dtype=object))
+        site_index, _ = tree.query(site_points, predicate="dwithin", distance=radius_m)
+        has_need = np.zeros(len(sites), dtype=bool)
+        has_need[site_index] = True
+        covers_all &= has_need
+    return gpd.GeoSeries(site_points[covers_all], crs=services.crs)
+
+
+def bundle_one_place_minutes(
+    analysis: Analysis, mode: str, bundle: dict[str, tuple[str, ...]] = model.EVERYDAY_BUNDLE
+) -> pd.Series:
+    """Return each cell's minutes to the nearest place offering the whole bundle in one stop."""
+    population = analysis.region.population
+    points = one_stop_points(analysis.services, bundle)
+    seconds = time_to_sites(analysis.network, population, points, mode)
+    return pd.Series(
+        seconds / SECONDS_PER_MINUTE,
+        index=pd.Index(population["cell_id"], name="cell_id"),
+        name="one_place_min",
+    )

@@ -1,0 +1,125 @@
+"""The data-flow facade on the demo region: incremental scenarios equal a fresh computation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis import accessibility as acc
+from analysis import io, settings
+from analysis.scenarios import Change, Scenario, apply_changes
+from analysis.traveltime import RoutingState
+
+
+@pytest.fixture(scope="module")
+def baseline() -> acc.Analysis:
+    if not (settings.BUILTIN_REGIONS_DIR / settings.DEFAULT_REGION / "region.json").is_file():
+        pytest.fail("The demo region is missing: run `bash scripts/setup.sh`.")
+    return acc.analyse_region(io.load_region(settings.DEFAULT_REGION))
+
+
+def _village_hall(baseline: acc.Analysis) -> str:
+    sites = baseline.region.sites
+    return str(sites.loc[sites["kind"] == "village_hall", "site_id"].iloc[-1])
+
+
+def _scenarios(baseline: acc.Analysis) -> list[Scenario]:
+    services = baseline.services
+    pharmacy_agent = str(
+        services.loc[services["category"] == "pharmacy_agent", "service_id"].iloc[0]
+    )
+    cash = str(services.loc[services["category"] == "cash", "service_id"].iloc[-1])
+    hall = _village_hall(baseline)
+    return [
+        Scenario(
+            "exempelbygd",
+            "hub",
+            (
+                Change(
+                    "hub",
+                    site_id=hall,
+                    categories=("parcel_agent", "cash", "pharmacy_agent", "contact_office"),
+                ),
+            ),
+        ),
+        Scenario("exempelbygd", "close", (Change("close", service_id=pharmacy_agent),)),
+        Scenario("exempelbygd", "move", (Change("move", service_id=cash, site_id=hall),)),
+        Scenario(
+            "exempelbygd",
+            "hub with move",
+            (
+                Change(
+                    "hub", site_id=hall, categories=("cash", "library"), move_from={"cash": cash}
+                ),
+            ),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("which", range(4))
+def test_incremental_scenario_equals_fresh_computation(baseline: acc.Analysis, which: int) -> None:
+    scenario = _scenarios(baseline)[which]
+    incremental = acc.scenario_analysis(baseline, scenario).travel_times()
+    services_after = apply_changes(baseline.services, baseline.region.sites, scenario.changes)
+    fresh = RoutingState.build(
+        baseline.network, baseline.region.population, services_after
+    ).travel_times()
+    np.testing.assert_allclose(incremental.nearest_s, fresh.nearest_s, rtol=1e-12)
+    np.testing.assert_allclose(incremental.second_s, fresh.second_s, rtol=1e-12)
+
+
+def test_a_hub_never_lengthens_a_trip_and_helps_someone(baseline: acc.Analysis) -> None:
+    hub = _scenarios(baseline)[0]
+    before = baseline.travel_times().nearest_s
+    after = acc.scenario_analysis(baseline, hub).travel_times().nearest_s
+    assert np.all(after <= before + 1e-9)
+    assert np.any(after < before - 60)
+
+
+def test_closing_never_shortens_a_trip(baseline: acc.Analysis) -> None:
+    close = _scenarios(baseline)[1]
+    before = baseline.travel_times().nearest_s
+    after = acc.scenario_analysis(baseline, close).travel_times().nearest_s
+    assert np.all(after >= before - 1e-9)
+
+
+def test_point_times_match_the_cell_times(baseline: acc.Analysis) -> None:
+    population = baseline.region.population
+    cell = population.iloc[100]
+    table = acc.point_times(baseline, cell.geometry.centroid)
+    car = baseline.minutes("car").loc[cell["cell_id"]]
+    got = table[table["mode"] == "car"].set_index("category")["minutes"]
+    np.testing.assert_allclose(got[car.index].to_numpy(), car.to_numpy(), rtol=1e-12)
+    assert set(table["mode"]) == {"car", "bike", "walk"}
+    assert table["service_name"].notna().all()
+
+
+def test_one_stop_places_exist_in_town_and_hubs_add_more(baseline: acc.Analysis) -> None:
+    before = acc.one_stop_points(baseline.services)
+    hall = _village_hall(baseline)
+    full_hub = Scenario(
+        "exempelbygd",
+        "full hub",
+        (
+            Change(
+                "hub",
+                site_id=hall,
+                categories=(
+                    "grocery_convenience",
+                    "pharmacy_agent",
+                    "parcel_agent",
+                    "cash",
+                    "contact_office",
+                ),
+            ),
+        ),
+    )
+    after = acc.scenario_analysis(baseline, full_hub)
+    points_after = acc.one_stop_points(after.services)
+    hub_point = baseline.region.sites.set_index("site_id").geometry[hall]
+    assert len(points_after) > len(before)
+    assert any(point.equals(hub_point) for point in points_after)
+    minutes_before = acc.bundle_one_place_minutes(baseline, "car")
+    minutes_after = acc.bundle_one_place_minutes(after, "car")
+    assert (minutes_after <= minutes_before + 1e-9).all()
+    assert (minutes_after < minutes_before - 1).any()

@@ -198,3 +198,28 @@ def bundle_one_place_minutes(
         index=pd.Index(population["cell_id"], name="cell_id"),
         name="one_place_min",
     )
+
+
+def minutes_at_points(
+    analysis: Analysis, points: gpd.GeoSeries, categories: pd.Series, mode: str
+) -> pd.Series:
+    """Return, per point, the minutes to the nearest service of *that point's* category.
+
+    Used for registered needs: a need for a pharmacy is met if a pharmacy is near it.  A
+    category without services (e.g. ``"other"``) gives NaN ("does not apply"); a point off the
+    network gives ``inf``.  The result is aligned to ``points.index``.
+    """
+    snap = snap_points(analysis.network, points, mode)
+    usable = (snap.node >= 0) & ~snap.off_network
+    result = pd.Series(np.nan, index=points.index, name="minutes")
+    values = categories.to_numpy()
+    for category in analysis.state.categories:
+        rows = values == category
+        if not rows.any():
+            continue
+        dist, _, _, _ = analysis.state.node_state[(mode, category)]
+        seconds = np.full(int(rows.sum()), np.inf)
+        ok = usable[rows]
+        seconds[ok] = dist[snap.node[rows][ok]] + snap.access_s[rows][ok]
+        result.iloc[np.flatnonzero(rows)] = seconds / SECONDS_PER_MINUTE
+    return result

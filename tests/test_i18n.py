@@ -57,4 +57,4 @@ def test_number_format(value: float, decimals: int, lang: str, expected: str) ->
 
 
 def test_date_format_is_iso() -> None:
-    assert i18n.fmt_date(dt.datetime(2026, 11, 27, 9, 5)) == "2026-11-27 09:05"
+    assert i18n.fmt_date(dt.datetime(2026, 6, 27, 9, 5, tzinfo=dt.UTC)) == "2026-06-27 11:05"

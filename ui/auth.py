@@ -88,3 +88,10 @@ def logout_button() -> None:
     elif st.sidebar.button(t("auth.logout", lang)):
         st.session_state[_SESSION_KEY] = False
         st.rerun()
+
+
+def planner_name() -> str:
+    """Return who is logged in, for audit trails (the OIDC name or e-mail, else "planerare")."""
+    if uses_oidc() and st.user.is_logged_in:
+        return str(st.user.get("email") or st.user.get("name") or "planerare")
+    return "planerare"

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import math
+import zoneinfo
 from typing import Final
 
 LANGUAGES: Final = ("sv", "en")
+_STOCKHOLM: Final = zoneinfo.ZoneInfo("Europe/Stockholm")
 _MODULES: Final = ("common", "categories", "maps", "engine", "needs", "scenarios", "views")
 
 
@@ -108,15 +110,19 @@ def fmt_minutes(minutes: float | None, lang: str = "sv") -> str:
 
 
 def fmt_date(value: dt.date | dt.datetime) -> str:
-    """Format a date the ISO 8601 way that Swedish convention uses (``2026-11-27``).
+    """Format a date or time the ISO 8601 way that Swedish convention uses.
 
-    Swedish and English pages show the same form, which is unambiguous in both.
+    Times are shown in Swedish local time; a naive datetime is taken to be UTC (the store keeps
+    UTC).  Swedish and English pages show the same form, which is unambiguous in both.
 
     Examples
     --------
     >>> fmt_date(dt.date(2026, 11, 27))
     '2026-11-27'
+    >>> fmt_date(dt.datetime(2026, 11, 27, 8, 5))  # 08:05 UTC is 09:05 in Stockholm in winter
+    '2026-11-27 09:05'
     """
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return aware.astimezone(_STOCKHOLM).strftime("%Y-%m-%d %H:%M")
     return value.isoformat()

@@ -10,7 +10,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Invånare längre bort än {minutes} min",
         "Residents beyond {minutes} min",
     ),
-    "indicators.residents_unreachable": ("Invånare som inte når fram", "Residents who cannot reach"),
+    "indicators.residents_unreachable": (
+        "Invånare som inte når fram",
+        "Residents who cannot reach",
+    ),
     "indicators.mean_reachable_min": (
         "Medelrestid för dem som når fram, min",
         "Mean travel time of those who reach, min",

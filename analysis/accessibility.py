@@ -19,6 +19,7 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from analysis import model, settings
@@ -28,6 +29,31 @@ from analysis.scenarios import Scenario, apply_changes
 from analysis.traveltime import RoutingState, TravelTimes, minutes_frame, time_to_sites
 
 SECONDS_PER_MINUTE: Final = 60.0
+_TO_METRIC: Final = pyproj.Transformer.from_crs(
+    settings.CRS_DISPLAY, settings.CRS_METRIC, always_xy=True
+)
+_TO_DISPLAY: Final = pyproj.Transformer.from_crs(
+    settings.CRS_METRIC, settings.CRS_DISPLAY, always_xy=True
+)
+
+
+def lonlat_to_metric(lon: float, lat: float) -> shapely.Point:
+    """Return a WGS 84 position (as a map reports a click) as a point in EPSG:3006.
+
+    Examples
+    --------
+    >>> point = lonlat_to_metric(15.0, 62.0)
+    >>> round(point.x), round(point.y)
+    (500000, 6874180)
+    """
+    x, y = _TO_METRIC.transform(lon, lat)
+    return shapely.Point(x, y)
+
+
+def metric_to_lonlat(point: shapely.Point) -> tuple[float, float]:
+    """Return ``(lon, lat)`` in WGS 84 of a point in EPSG:3006."""
+    lon, lat = _TO_DISPLAY.transform(point.x, point.y)
+    return float(lon), float(lat)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,108 @@
-"""Page frame: nav.public_map. Says in Swedish what will come here until it is built."""
+"""Invånarkarta: how far is my nearest pharmacy?  The public page, made for a phone first.
+
+A resident chooses a locality or taps their home on the map and sees the nearest service of
+every category with travel times by car, bicycle and on foot, and what is within 10, 20 and
+30 minutes.  Registered needs are shown only aggregated to 1 km cells with at least
+``settings.PUBLIC_MIN_NEEDS_PER_CELL`` needs: no text, exact position or contact ever reaches
+this page.  The form to register a need sits below.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
-from analysis.i18n import t
-from ui import page
+from analysis import accessibility, maps, needs
+from analysis.i18n import fmt_minutes, t
+from analysis.model import CATEGORY_IDS
+from analysis.settings import PUBLIC_MIN_NEEDS_PER_CELL
+from ui import data, page
+from ui.needs_form import need_form
 
 lang, region = page.header("nav.public_map")
-st.write(t("placeholder.coming", lang, what=t("placeholder.public_map", lang)))
+region_id = region.info.region_id
+st.write(t("public.intro", lang))
+
+localities = region.localities.sort_values("name")
+names = dict(zip(localities["locality_id"], localities["name"], strict=True))
+chosen_locality = st.selectbox(
+    t("public.choose_locality", lang),
+    [None, *localities["locality_id"]],
+    format_func=lambda value: t("public.no_locality", lang) if value is None else names[value],
+    key="public_locality",
+)
+
+point_key = "public_point"
+if chosen_locality and st.session_state.get("public_locality_used") != chosen_locality:
+    centre = localities.loc[localities["locality_id"] == chosen_locality].geometry.iloc[0]
+    lon, lat = accessibility.metric_to_lonlat(centre.representative_point())
+    st.session_state[point_key] = (lat, lon)
+    st.session_state["public_locality_used"] = chosen_locality
+
+data.ensure_demo_needs(region)
+with page.user_errors():
+    public_needs = needs.public_aggregate(
+        needs.list_needs(data.database(), region_id), cell_size_m=1000
+    )
+    m = maps.base_map(region, lang)
+    totals = public_needs.loc[public_needs["category"] == "total"]
+    if len(totals):
+        maps.count_layer(m, totals, t("public.needs_layer", lang), lang)
+    maps.services_layer(m, region.services, lang)
+    if point_key in st.session_state:
+        maps.home_marker(m, *st.session_state[point_key], label=t("public.your_place", lang))
+
+st.caption(t("public.tap_hint", lang))
+clicked = st_folium(
+    m,
+    returned_objects=["last_clicked"],
+    height=420,
+    use_container_width=True,
+    key="public_map",
+)
+if clicked and clicked.get("last_clicked"):
+    spot = (clicked["last_clicked"]["lat"], clicked["last_clicked"]["lng"])
+    if st.session_state.get(point_key) != spot:
+        st.session_state[point_key] = spot
+        st.rerun()
+
+if point_key not in st.session_state:
+    st.info(t("public.choose_first", lang))
+else:
+    lat, lon = st.session_state[point_key]
+    with st.spinner(t("public.computing", lang)):
+        times = accessibility.point_times(
+            data.baseline(region_id), accessibility.lonlat_to_metric(lon, lat)
+        )
+    if not times["minutes"].lt(float("inf")).any():
+        st.warning(t("public.off_network", lang))
+    st.subheader(t("public.nearest", lang))
+    wide = times.pivot(index="category", columns="mode", values="minutes").reindex(CATEGORY_IDS)
+    nearest = times.loc[times["mode"] == "car"].set_index("category")["service_name"]
+    table = pd.DataFrame(
+        {
+            t("public.col_service", lang): [t(f"category.{c}", lang) for c in wide.index],
+            t("public.col_nearest", lang): [nearest.get(c) or "–" for c in wide.index],
+            t("mode.car", lang): [fmt_minutes(v, lang) for v in wide["car"]],
+            t("mode.bike", lang): [fmt_minutes(v, lang) for v in wide["bike"]],
+            t("mode.walk", lang): [fmt_minutes(v, lang) for v in wide["walk"]],
+        }
+    )
+    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.caption(t("public.method", lang))
+    mode = st.radio(
+        t("public.list_mode", lang),
+        ["car", "bike", "walk"],
+        format_func=lambda value: t(f"mode.{value}", lang),
+        horizontal=True,
+    )
+    for limit in (10, 20, 30):
+        within = [t(f"category.{c}", lang) for c, minutes in wide[mode].items() if minutes <= limit]
+        st.markdown(f"**{t('public.within', lang, minutes=limit)}**")
+        st.write(", ".join(within) if within else t("public.nothing", lang))
+
+st.subheader(t("public.needs_title", lang))
+st.write(t("public.needs_explained", lang, k=PUBLIC_MIN_NEEDS_PER_CELL))
+spot = st.session_state.get(point_key)
+need_form(region, (spot[1], spot[0]) if spot else None, key="public_need_form")

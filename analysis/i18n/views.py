@@ -207,4 +207,52 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} needs are more than {minutes} min from the nearest service of their category "
         "(travel time over the road network).",
     ),
+    "public.intro": (
+        "Se hur långt du har till närmaste service – med bil, cykel och till fots. Välj din ort "
+        "eller tryck på kartan där du bor.",
+        "See how far you have to the nearest services – by car, bicycle and on foot. Choose your "
+        "locality or tap the map where you live.",
+    ),
+    "public.choose_locality": ("Välj ort", "Choose a locality"),
+    "public.no_locality": ("– välj ort –", "– choose –"),
+    "public.tap_hint": (
+        "Tryck eller klicka på kartan för att välja en plats. Rutor visar registrerade behov "
+        "(bara där de är minst fem).",
+        "Tap or click the map to choose a place. Squares show registered needs (only where "
+        "there are at least five).",
+    ),
+    "public.needs_layer": ("Registrerade behov per km-ruta", "Registered needs per km cell"),
+    "public.your_place": ("Din plats", "Your place"),
+    "public.choose_first": (
+        "Välj en ort eller tryck på kartan så visas restiderna här.",
+        "Choose a locality or tap the map to see the travel times here.",
+    ),
+    "public.computing": ("Beräknar restider …", "Computing travel times …"),
+    "public.off_network": (
+        "Platsen ligger långt från närmaste väg (mer än 2 km), så ingen restid kan beräknas. "
+        "Välj en plats närmare en väg.",
+        "The place is far from the nearest road (more than 2 km), so no travel time can be "
+        "computed. Choose a place closer to a road.",
+    ),
+    "public.nearest": ("Närmaste service", "Nearest services"),
+    "public.col_service": ("Service", "Service"),
+    "public.col_nearest": ("Närmaste (med bil)", "Nearest (by car)"),
+    "public.method": (
+        "Restid längs vägnätet från platsen till närmaste servicepunkt, inklusive gång till och "
+        "från vägen. Bil enligt hastighetsgränser, cykel 15 km/h, gång 5 km/h.",
+        "Travel time over the road network from the place to the nearest service, including the "
+        "walk to and from the road. Car at speed limits, bicycle 15 km/h, walking 5 km/h.",
+    ),
+    "public.list_mode": ("Visa vad som nås med", "Show what is reached by"),
+    "public.within": ("Inom {minutes} minuter", "Within {minutes} minutes"),
+    "public.nothing": ("Inget", "Nothing"),
+    "public.needs_title": ("Saknar du något?", "Is something missing?"),
+    "public.needs_explained": (
+        "Berätta för kommunen vad som saknas där du bor. Behoven används i planeringen. På "
+        "kartan visas de bara som antal per kvadratkilometer och bara där minst {k} behov finns, "
+        "så att ingen enskild kan pekas ut.",
+        "Tell the municipality what is missing where you live. Needs are used in planning. On "
+        "the map they appear only as counts per square kilometre, and only where there are at "
+        "least {k}, so that no individual can be singled out.",
+    ),
 }

@@ -255,4 +255,115 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the map they appear only as counts per square kilometre, and only where there are at "
         "least {k}, so that no individual can be singled out.",
     ),
+    "import_ui.intro": (
+        "Bygg ett eget område av öppna data: ett OpenStreetMap-extrakt, SCB:s befolkningsrutor, "
+        "kommungränsen och gärna kommunens egna servicelistor. Allt läses från filerna du laddar "
+        "upp; ett misslyckat försök sparar ingenting och rör inte befintliga områden. Filerna "
+        "hämtas på en dator med internet med `python -m analysis.importer fetch` (se "
+        "docs/IMPORT.md).",
+        "Build your own region from open data: an OpenStreetMap extract, SCB's population grid, "
+        "the municipal boundary and preferably the municipality's own service lists. Everything "
+        "is read from the uploaded files; a failed attempt saves nothing and leaves existing "
+        "regions untouched. Download the inputs on a machine with internet with `python -m "
+        "analysis.importer fetch` (see docs/IMPORT.md).",
+    ),
+    "import_ui.region_id": ("Områdets id", "Region id"),
+    "import_ui.region_id_help": (
+        "Små bokstäver, siffror, - och _, t.ex. storsjobygd.",
+        "Lower-case letters, digits, - and _, e.g. storsjobygd.",
+    ),
+    "import_ui.name": ("Namn som visas i appen", "Name shown in the app"),
+    "import_ui.municipality": (
+        "Kommunkod (fyra siffror, t.ex. 2321)",
+        "Municipality code (e.g. 2321)",
+    ),
+    "import_ui.buffer": ("Buffertzon runt kommunen (meter)", "Buffer around the municipality (m)"),
+    "import_ui.osm": ("OSM-extrakt (.osm.pbf)", "OSM extract (.osm.pbf)"),
+    "import_ui.boundary": (
+        "Kommungränser (GeoJSON eller GeoPackage) – lämna tomt för att ta gränsen från OSM",
+        "Municipal boundaries (GeoJSON or GeoPackage) – leave empty to use OSM's boundary",
+    ),
+    "import_ui.population": (
+        "Befolkningsrutor från SCB (CSV, GeoPackage eller zip)",
+        "SCB population grid (CSV, GeoPackage or zip)",
+    ),
+    "import_ui.localities": ("Tätorter/småorter från SCB (valfritt)", "SCB localities (optional)"),
+    "import_ui.services": ("Kommunens egna servicelistor", "The municipality's own service lists"),
+    "import_ui.mapping": ("Kolumnmappning (JSON, valfritt)", "Column mapping (JSON, optional)"),
+    "import_ui.mapping_help": (
+        'Filens kolumn -> fält, t.ex. {"Namn": "name", "Typ": "category", "E": "x", "N": "y"}.',
+        'File column -> field, e.g. {"Name": "name", "Type": "category", "E": "x", "N": "y"}.',
+    ),
+    "import_ui.mapping_invalid": (
+        'Kolumnmappningen är inte giltig JSON. Skriv den som {"kolumn": "fält"}.',
+        'The column mapping is not valid JSON. Write it as {"column": "field"}.',
+    ),
+    "import_ui.preview": ("Förhandsgranska listor", "Preview lists"),
+    "import_ui.preview_none": ("Ladda upp en servicelista först.", "Upload a service list first."),
+    "import_ui.preview_caption": (
+        "Koordinatsystem: {crs}; {rows} rader. Inget har sparats.",
+        "Coordinate system: {crs}; {rows} rows. Nothing has been saved.",
+    ),
+    "import_ui.preview_errors": (
+        "{count} rader har fel och måste rättas innan listan kan importeras:",
+        "{count} rows have errors and must be fixed before the list can be imported:",
+    ),
+    "import_ui.start": ("Starta import", "Start import"),
+    "import_ui.missing": ("Fyll i eller ladda upp: {fields}.", "Fill in or upload: {fields}."),
+    "import_ui.starting": ("Startar …", "Starting …"),
+    "import_ui.failed": (
+        "Importen avbröts och inget sparades.",
+        "The import stopped; nothing was saved.",
+    ),
+    "import_ui.done": ("Klart", "Done"),
+    "import_ui.success": (
+        "Området {name} ({region_id}) är importerat och kan väljas i menyn till vänster.",
+        "The region {name} ({region_id}) is imported and can be chosen in the sidebar.",
+    ),
+    "import_ui.report": ("Datakvalitet", "Data quality"),
+    "import_ui.report_for": (
+        "Rapport för området {region_id}",
+        "Report for the region {region_id}",
+    ),
+    "quality.region_id": ("Område", "Region"),
+    "quality.counts": ("Antal per lager", "Features per layer"),
+    "quality.population_total": ("Befolkning totalt", "Total population"),
+    "quality.road_km_by_class": ("Väglängd per vägklass (km)", "Road length by class (km)"),
+    "quality.services_by_category": ("Serviceställen per kategori", "Services per category"),
+    "quality.categories_without_service": (
+        "Kategorier utan service (kommunen och buffertzonen)",
+        "Categories without a service (municipality and buffer)",
+    ),
+    "quality.categories_without_service_inside_municipality": (
+        "Kategorier utan service inom kommunen",
+        "Categories without a service inside the municipality",
+    ),
+    "quality.network": ("Vägnät", "Road network"),
+    "quality.dropped": ("Bortsorterat", "Dropped"),
+    "quality.notes": ("Anmärkningar", "Notes"),
+    "quality.warnings": ("Varningar", "Warnings"),
+    "quality.sources": ("Källor", "Sources"),
+    "quality.buffer_m": ("Buffertzon (m)", "Buffer (m)"),
+    "quality.drivable_road_km": ("Bilvägar (km)", "Drivable roads (km)"),
+    "quality.fragments": ("Delar som inte hänger ihop", "Disconnected fragments"),
+    "quality.largest_fragment_share_of_length": (
+        "Största sammanhängande delens andel av väglängden",
+        "Largest fragment's share of road length",
+    ),
+    "quality.share_population_within_snap_distance": (
+        "Andel invånare inom 2 km från bilväg",
+        "Share of residents within 2 km of a drivable road",
+    ),
+    "quality.share_population_off_largest_fragment": (
+        "Andel invånare vid vägar utanför det största vägnätet",
+        "Share of residents off the largest network",
+    ),
+    "quality.access_leg_m": ("Avstånd till närmaste väg (m)", "Distance to the nearest road (m)"),
+    "quality.population_share_by_access_leg_m": (
+        "Andel invånare per avstånd till väg",
+        "Share of residents by distance to a road",
+    ),
+    "import_ui.col_section": ("Avsnitt", "Section"),
+    "import_ui.col_item": ("Post", "Item"),
+    "import_ui.col_value": ("Värde", "Value"),
 }

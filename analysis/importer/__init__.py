@@ -11,7 +11,7 @@ network, and only when called.
 from __future__ import annotations
 
 from analysis.importer.build import PreparedRegion, build_region_package, prepare_region
-from analysis.importer.quality import quality_frame, write_quality_report
+from analysis.importer.quality import quality_frame, region_report, write_quality_report
 from analysis.importer.services import ServicePreview, preview
 from analysis.importer.validate import DEFAULT_LIMITS, Limits, UnsafeInputError
 
@@ -25,5 +25,6 @@ __all__ = [
     "prepare_region",
     "preview",
     "quality_frame",
+    "region_report",
     "write_quality_report",
 ]

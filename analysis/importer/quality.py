@@ -22,7 +22,8 @@ from scipy.spatial import cKDTree
 
 from analysis import settings
 from analysis.importer.texts import swedish
-from analysis.model import CATEGORY_IDS
+from analysis.io import Region
+from analysis.model import CATEGORY_IDS, LAYERS
 
 REPORT_FILE: Final = "quality_report.json"
 #: Bins of the access leg (metres from a cell centre to the nearest drivable road vertex).
@@ -270,3 +271,21 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     lines += [f"Note: {note}" for note in report.get("notes", [])]
     lines += [f"Warning: {warning}" for warning in report.get("warnings", [])]
     return lines
+
+
+def region_report(region: Region) -> dict[str, Any]:
+    """Return the quality report of any loaded region package (e.g. the demo region).
+
+    An imported package keeps the report written at import time (with what was dropped and
+    why); this recomputes what can be recomputed from the layers alone.
+    """
+    layers = {name: frame for name in LAYERS if (frame := region.layer(name)) is not None}
+    return build_report(
+        region.info.region_id,
+        layers,
+        network=network_summary(region.roads, region.population),
+        dropped=[],
+        notes=[],
+        warnings=[],
+        sources=list(region.info.sources),
+    )

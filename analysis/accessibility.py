@@ -249,3 +249,26 @@ def minutes_at_points(
         seconds[ok] = dist[snap.node[rows][ok]] + snap.access_s[rows][ok]
         result.iloc[np.flatnonzero(rows)] = seconds / SECONDS_PER_MINUTE
     return result
+
+
+def travel_time_table(analysis: Analysis, modes: tuple[str, ...] = ("car",)) -> gpd.GeoDataFrame:
+    """Return one row per populated cell with its minutes to every category, for export.
+
+    Columns: ``cell_id``, ``pop_total``, ``locality_id``, then per mode and category
+    ``<mode>_<category>_min`` and ``<mode>_<category>_second_min`` (``inf`` = unreachable)
+    and ``<mode>_off_network``; the cell polygon in EPSG:3006.
+    """
+    population = analysis.region.population
+    tt = analysis.travel_times()
+    columns: dict[str, object] = {
+        "cell_id": population["cell_id"].to_numpy(),
+        "pop_total": population["pop_total"].to_numpy(),
+        "locality_id": population.get("locality_id", pd.Series(index=population.index)).to_numpy(),
+    }
+    for mode in modes:
+        m, _ = tt.index(mode)
+        for c, category in enumerate(tt.categories):
+            columns[f"{mode}_{category}_min"] = tt.nearest_s[m, c] / SECONDS_PER_MINUTE
+            columns[f"{mode}_{category}_second_min"] = tt.second_s[m, c] / SECONDS_PER_MINUTE
+        columns[f"{mode}_off_network"] = tt.off_network[m]
+    return gpd.GeoDataFrame(columns, geometry=population.geometry.to_numpy(), crs=population.crs)

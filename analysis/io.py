@@ -8,6 +8,7 @@ GeoParquet file per layer of :data:`analysis.model.LAYERS`.  Built-in packages l
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import tempfile
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
 from analysis import settings
 from analysis.errors import DataModelError, UnknownRegionError
@@ -200,3 +203,71 @@ def write_planner_password(password: str, password_hash: str) -> Path:
         path.chmod(0o600)
         path.write_text(text + "\n", encoding="utf-8")
     return password_path
+
+
+OUTPUT_FORMATS = (".parquet", ".gpkg", ".geojson", ".csv", ".json")
+
+
+def write_output(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a result table in the format its suffix names; return the path.
+
+    ``.parquet`` (GeoParquet when ``frame`` is a GeoDataFrame), ``.gpkg`` and ``.geojson``
+    (geometry required; GeoJSON is written in EPSG:4326 as the format demands, with ``inf``
+    as null), ``.csv``
+    (UTF-8; geometry written as WKT) and ``.json`` (records).
+
+    Raises
+    ------
+    DataModelError
+        For an unknown suffix, or a geographic format without geometry.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_FORMATS:
+        raise DataModelError(
+            f"Unknown output format {suffix!r}; use one of {', '.join(OUTPUT_FORMATS)}.",
+            f"Okänt filformat {suffix!r}; välj något av {', '.join(OUTPUT_FORMATS)}.",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    is_geo = isinstance(frame, gpd.GeoDataFrame)
+    if suffix in (".gpkg", ".geojson") and not is_geo:
+        raise DataModelError(
+            f"{suffix} needs geometry; write this table as .csv or .parquet.",
+            f"{suffix} kräver geometri; skriv tabellen som .csv eller .parquet.",
+        )
+    if suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    elif suffix == ".gpkg":
+        frame.to_file(path, driver="GPKG", layer=path.stem)
+    elif suffix == ".geojson":
+        # JSON has no infinity: unreachable (inf) becomes null, as GIS tools expect.
+        numeric = frame.select_dtypes("number").columns
+        finite = frame.assign(**{c: frame[c].where(np.isfinite(frame[c])) for c in numeric})
+        finite.to_crs(settings.CRS_DISPLAY).to_file(path, driver="GeoJSON")
+    elif suffix == ".csv":
+        plain = pd.DataFrame(frame.to_wkt()) if is_geo else frame
+        plain.to_csv(path, index=False)
+    else:
+        plain = pd.DataFrame(frame.to_wkt()) if is_geo else frame
+        path.write_text(
+            plain.to_json(orient="records", force_ascii=False, indent=1), encoding="utf-8"
+        )
+    return path
+
+
+def write_json(document: Any, path: Path) -> Path:
+    """Write ``document`` as UTF-8 JSON (non-finite numbers become null); return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(_finite(document), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    return path
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

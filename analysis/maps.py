@@ -1384,3 +1384,22 @@ def nearest_feature(
         if distance <= max_distance_m and (best is None or distance < best[0]):
             best = (distance, kind, frame.iloc[position])
     return None if best is None else (best[1], best[2])
+
+
+def cell_at(region: Region, lat: float, lng: float) -> pd.Series | None:
+    """Return the populated grid cell containing a clicked position, or None.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> from types import SimpleNamespace
+    >>> cells = gpd.GeoDataFrame({"cell_id": ["a"]}, geometry=[box(0, 6_900_000, 250, 6_900_250)],
+    ...                          crs="EPSG:3006")
+    >>> lng, lat = pyproj.Transformer.from_crs(3006, 4326, always_xy=True).transform(100, 6_900_100)
+    >>> cell_at(SimpleNamespace(population=cells), lat, lng)["cell_id"]
+    'a'
+    """
+    x, y = _TO_METRIC.transform(lng, lat)
+    population = region.population
+    hits = population.sindex.query(shapely.Point(x, y), predicate="intersects")
+    return None if len(hits) == 0 else population.iloc[int(hits[0])]

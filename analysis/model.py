@@ -48,7 +48,7 @@ CATEGORIES: Final[tuple[Category, ...]] = (
     Category("library", "#762a83", "B"),
     Category("parcel_agent", "#8c510a", "P"),
     Category("cash", "#35978f", "K"),
-    Category("fuel", "#4d4d4d", "D"),
+    Category("fuel", "#4d4d4d", "T"),
     Category("contact_office", "#e08214", "M"),
 )
 CATEGORY_IDS: Final = tuple(c.id for c in CATEGORIES)

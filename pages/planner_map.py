@@ -1,8 +1,10 @@
-"""Planner map: services by category, population, roads, localities and registered needs.
+"""Planner map: services, population, roads, localities, registered needs and travel times.
 
 The page only composes: layer choices in the sidebar, the map from ``analysis.maps`` (offline
-basemap, self-hosted Leaflet), and a detail panel for the clicked service or need.
-``st_folium`` returns only the last clicked object, so panning and zooming do not rerun it.
+basemap, self-hosted Leaflet), a travel-time layer per category and mode from the routing
+engine (cached per region in ``ui.data``), a detail panel for the clicked service, need or
+cell, and the indicator table per locality.  ``st_folium`` returns only the last clicked
+object, so panning and zooming do not rerun the page.
 """
 
 from __future__ import annotations
@@ -11,17 +13,37 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis import maps
-from analysis.i18n import fmt_number, t
+from analysis import indicators, maps, needs
+from analysis.i18n import fmt_minutes, fmt_number, t
 from analysis.model import CATEGORIES
-from ui import auth, page
+from analysis.settings import AGE_GROUPS, MODES
+from ui import auth, data, page, tables
 
 auth.require_planner()
 lang, region = page.header("nav.planner_map")
 
 category_names = {c.id: t(f"category.{c.id}", lang) for c in CATEGORIES}
 present = [c.id for c in CATEGORIES if (region.services["category"] == c.id).any()]
-has_needs = region.needs is not None and len(region.needs) > 0
+data.ensure_demo_needs(region)
+stored_needs = needs.list_needs(data.database(), region.info.region_id)
+has_needs = len(stored_needs) > 0
+
+with st.sidebar.expander(t("planner_map.travel_times", lang), expanded=True):
+    time_category = st.selectbox(
+        t("planner_map.time_category", lang),
+        [None, *present],
+        format_func=lambda value: (
+            t("common.none", lang) if value is None else category_names[value]
+        ),
+        key="planner_map_time_category",
+    )
+    time_mode = st.radio(
+        t("planner_map.time_mode", lang),
+        MODES,
+        format_func=lambda value: t(f"mode.{value}", lang),
+        horizontal=True,
+        key="planner_map_time_mode",
+    )
 
 with st.sidebar.expander(t("planner_map.layers", lang), expanded=True):
     chosen = st.multiselect(
@@ -31,13 +53,23 @@ with st.sidebar.expander(t("planner_map.layers", lang), expanded=True):
         format_func=lambda category_id: category_names[category_id],
         key=f"planner_map_categories_{region.info.region_id}",
     )
-    show_population = st.checkbox(t("planner_map.show_population", lang), value=True)
+    # A travel-time layer colours the same cells: the population grid and the needs then start
+    # switched off so the minutes stay readable (both can be switched on again).
+    show_population = st.checkbox(
+        t("planner_map.show_population", lang), value=time_category is None
+    )
     show_roads = st.checkbox(t("planner_map.show_roads", lang), value=True)
     show_localities = st.checkbox(t("planner_map.show_localities", lang), value=False)
     show_needs = st.checkbox(
-        t("planner_map.show_needs", lang), value=has_needs, disabled=not has_needs
+        t("planner_map.show_needs", lang),
+        value=has_needs and time_category is None,
+        disabled=not has_needs,
     )
     online_tiles = st.checkbox(t("planner_map.online_tiles", lang), value=False)
+
+with page.user_errors(), st.spinner(t("planner_map.computing", lang)):
+    baseline = data.baseline(region.info.region_id)
+    minutes_by_mode = {mode: baseline.minutes(mode) for mode in MODES}
 
 with page.user_errors():
     m = maps.base_map(region, lang, online_tiles=online_tiles, roads=show_roads)
@@ -46,18 +78,18 @@ with page.user_errors():
     if show_localities:
         maps.localities_layer(m, region.localities, lang)
 
-    # --- Travel-time layer (added by the routing work) -------------------------------------
-    # Choose a category and a mode here, compute minutes per population cell with the routing
-    # engine (through a cached loader in ui/), then:
-    #     maps.travel_time_layer(m, region.population, minutes, title, lang)
-    # where ``minutes`` is a Series indexed like region.population (NaN = unreachable) and
-    # ``title`` names category and mode (e.g. "Apotek, bil").  Draw it before the services so
-    # the markers stay clickable; the legend gets the minute bands by itself.
-
+    if time_category is not None:
+        cell_minutes = minutes_by_mode[time_mode][time_category]
+        maps.travel_time_layer(
+            m,
+            region.population,
+            pd.Series(cell_minutes.to_numpy(), index=region.population.index),
+            f"{category_names[time_category]}, {t(f'mode.{time_mode}', lang).lower()}",
+            lang,
+        )
     maps.services_layer(m, region.services, lang, categories=chosen)
     if show_needs:
-        # Registered needs of the region package; the needs store can be swapped in here.
-        maps.needs_layer(m, region.needs, lang)
+        maps.needs_layer(m, stored_needs, lang)
 
 st.caption(
     t(
@@ -84,9 +116,10 @@ clicked = (result or {}).get("last_object_clicked")
 found = (
     maps.nearest_feature(region, float(clicked["lat"]), float(clicked["lng"])) if clicked else None
 )
-if found is None:
+cell = maps.cell_at(region, float(clicked["lat"]), float(clicked["lng"])) if clicked else None
+if found is None and cell is None:
     st.caption(t("planner_map.details_hint", lang))
-else:
+elif found is not None:
     kind, row = found
     rows = maps.feature_details(kind, row, lang)
     if kind == "services":
@@ -100,3 +133,49 @@ else:
         pd.DataFrame(rows, columns=[t("planner_map.field", lang), t("planner_map.value", lang)]),
         hide_index=True,
     )
+else:
+    st.caption(
+        t(
+            "planner_map.details_cell",
+            lang,
+            cell_id=cell["cell_id"],
+            residents=fmt_number(int(cell["pop_total"]), 0, lang),
+        )
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("public.col_service", lang): [category_names[c] for c in present],
+                **{
+                    t(f"mode.{mode}", lang): [
+                        fmt_minutes(minutes_by_mode[mode].at[cell["cell_id"], c], lang)
+                        for c in present
+                    ]
+                    for mode in MODES
+                },
+            }
+        ),
+        hide_index=True,
+    )
+
+if time_category is not None:
+    st.subheader(
+        t(
+            "planner_map.indicator_title",
+            lang,
+            category=category_names[time_category],
+            mode=t(f"mode.{time_mode}", lang).lower(),
+        )
+    )
+    weight = st.radio(
+        t("planner_map.age_group", lang),
+        ["pop_total", *AGE_GROUPS],
+        format_func=lambda value: t(f"age.{value}", lang),
+        horizontal=True,
+        key="planner_map_weight",
+    )
+    table = indicators.indicator_table(
+        region.population, minutes_by_mode[time_mode][[time_category]], weight=weight
+    )
+    st.dataframe(tables.indicator_display(table, region, lang), hide_index=True)
+    st.caption(t("planner_map.indicator_caption", lang))

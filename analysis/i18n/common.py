@@ -57,4 +57,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The planner pages (scenarios, needs review, import and contact details) require a "
         "login. The public map is open to everyone.",
     ),
+    "common.locality": ("Ort", "Locality"),
+    "common.none": ("Ingen", "None"),
 }

@@ -92,4 +92,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{services} servicepunkter i {categories} kategorier, {residents} invånare.",
         "{services} service points in {categories} categories, {residents} residents.",
     ),
+    "planner_map.travel_times": ("Restider", "Travel times"),
+    "planner_map.time_category": ("Restid till", "Travel time to"),
+    "planner_map.time_mode": ("Färdsätt", "Mode"),
+    "planner_map.computing": ("Beräknar restider längs vägnätet …", "Computing travel times …"),
+    "planner_map.details_cell": (
+        "Ruta {cell_id} ({residents} invånare): restid till närmaste service",
+        "Cell {cell_id} ({residents} residents): travel time to the nearest service",
+    ),
+    "planner_map.indicator_title": (
+        "Tillgänglighet per ort: {category}, {mode}",
+        "Access per locality: {category}, {mode}",
+    ),
+    "planner_map.age_group": ("Åldersgrupp", "Age group"),
+    "planner_map.indicator_caption": (
+        "Andelar av invånarna i gruppen som når närmaste service inom respektive restid längs "
+        "vägnätet (inklusive gång till och från vägen). Median och 90:e percentil gäller alla "
+        "invånare i gruppen.",
+        "Shares of the group's residents reaching the nearest service within each travel time "
+        "over the road network (including the walk to and from the road). Median and 90th "
+        "percentile are over all residents of the group.",
+    ),
 }

@@ -1,0 +1,60 @@
+"""Travel times on the planner map in a real browser: layer, legend, cell details, table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+TIMEOUT_MS = 60_000
+
+
+def _choose(page: Any, label: str, option: str) -> None:
+    """Pick ``option`` in the select box ``label`` (retrying if a rerun closed the list)."""
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        page.get_by_label(label).click()
+        try:
+            choice.wait_for(timeout=5_000)
+        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
+            continue
+        choice.click()
+        return
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
+
+
+def test_travel_time_layer_legend_and_locality_table(
+    planner_page: Any, request_log: Any, screenshot_dir: Path
+) -> None:
+    page = planner_page
+    page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
+    _choose(page, "Restid till", "Apotek")
+    page.get_by_role("heading", name="Tillgänglighet per ort: Apotek, bil").wait_for(
+        timeout=TIMEOUT_MS
+    )
+    frame = page.frame_locator('iframe[title*="folium"]').first
+    legend = frame.locator(".sk-legend[role=region]")
+    legend.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        """() => {
+            const doc = document.querySelector('iframe[title*="folium"]')?.contentDocument;
+            const legend = doc && doc.querySelector('.sk-legend');
+            return legend && legend.textContent.includes('Apotek, bil');
+        }""",
+        timeout=TIMEOUT_MS,
+    )
+    assert "min" in legend.text_content()
+    table = page.locator("[data-testid=stDataFrame]").last
+    table.wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_text("Andelar av invånarna", exact=False).count() == 1
+
+    page.get_by_text("Cykel", exact=True).first.click()
+    page.get_by_role("heading", name="Tillgänglighet per ort: Apotek, cykel").wait_for(
+        timeout=TIMEOUT_MS
+    )
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(screenshot_dir / "planner_travel_times.png"), full_page=True)
+    assert request_log.foreign() == []

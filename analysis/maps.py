@@ -914,7 +914,9 @@ def _js_string(text: str) -> str:
     return json.dumps(text).replace("</", "<\\/")
 
 
-def _cell_tooltip_js(lang: str, count_text: str | None = None) -> JsCode:
+def _cell_tooltip_js(
+    lang: str, count_text: str | None = None, travel_label: str | None = None
+) -> JsCode:
     """Tooltip of a grid cell, written in the browser from its numeric properties.
 
     ``p`` is the residents (a number) or ``[total, 0-15, 16-64, 65-79, 80+]``; ``m`` the travel
@@ -926,7 +928,7 @@ def _cell_tooltip_js(lang: str, count_text: str | None = None) -> JsCode:
     locale = "sv-SE" if lang == "sv" else "en-GB"
     count = escape_text(count_text or t("maps.cell_tooltip", lang, count="{count}"))
     ages = [escape_text(t(f"maps.field.{name}", lang)) for name in settings.AGE_GROUPS]
-    travel = escape_text(t("maps.field.travel_time", lang))
+    travel = escape_text(travel_label or t("maps.field.travel_time", lang))
     unreachable = escape_text(t("common.unreachable", lang))
     return JsCode(
         f"""function (feature, layer) {{
@@ -1350,6 +1352,90 @@ def travel_time_layer(
         "travel_time",
         t("maps.legend.travel_time", lang, title=title),
         [(_fill_swatch(colour), label) for colour, label in travel_time_classes(lang)],
+        columns=2,
+    )
+    _keep_controls_last(m)
+    return group
+
+
+#: Minutes gained (negative) or lost (positive) per cell, class upper bounds; diverging colours
+#: from dark green (much faster) through light grey (unchanged) to dark red (slower).
+DIFFERENCE_BREAKS: Final = (-15.0, -5.0, -0.5, 0.5, 5.0, 15.0)
+DIFFERENCE_COLOURS: Final = (
+    "#006837",
+    "#31a354",
+    "#a1d99b",
+    "#f0f0f0",
+    "#fcae91",
+    "#fb6a4a",
+    "#a50f15",
+)
+LOST_ACCESS_COLOUR: Final = "#000000"
+
+
+def difference_classes(lang: str = "sv") -> list[tuple[str, str]]:
+    """Return the classes of a before/after difference map as ``(colour, label)`` pairs.
+
+    Examples
+    --------
+    >>> difference_classes()[3]
+    ('#f0f0f0', 'oförändrad (±0,5 min)')
+    """
+    labels = [
+        t("maps.diff.faster_more", lang, minutes=15),
+        t("maps.diff.faster", lang, low=5, high=15),
+        t("maps.diff.faster", lang, low="0,5" if lang == "sv" else "0.5", high=5),
+        t("maps.diff.same", lang),
+        t("maps.diff.slower", lang, low="0,5" if lang == "sv" else "0.5", high=5),
+        t("maps.diff.slower", lang, low=5, high=15),
+        t("maps.diff.slower_more", lang, minutes=15),
+    ]
+    return [
+        *zip(DIFFERENCE_COLOURS, labels, strict=True),
+        (LOST_ACCESS_COLOUR, t("maps.diff.lost", lang)),
+    ]
+
+
+def difference_layer(
+    m: folium.Map,
+    cells: gpd.GeoDataFrame,
+    change_min: pd.Series,
+    title: str,
+    lang: str = "sv",
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """Add a diverging choropleth of minutes gained or lost per cell (after − before).
+
+    ``change_min`` is indexed like ``cells``: negative is faster, ``+inf`` lost all access,
+    ``-inf`` gained access from none (drawn as the fastest class).  Cells whose change rounds
+    to zero are drawn light grey, so anyone made slower stands out in red.
+    """
+    use_local_assets()
+    _require_metric(cells, "cells")
+    group = folium.FeatureGroup(name=escape_text(title), show=show)
+    if len(cells):
+        values = change_min.reindex(cells.index).to_numpy(dtype=float)
+        finite = np.where(np.isfinite(values), values, 0.0)
+        classes = np.searchsorted(np.asarray(DIFFERENCE_BREAKS), finite, side="left")
+        classes = np.where(values == -np.inf, 0, classes)
+        classes = np.where(values == np.inf, len(DIFFERENCE_COLOURS), classes)
+        shown = [round(float(v), 1) if math.isfinite(v) else None for v in values]
+        _CellGrid(
+            cells.geometry,
+            classes.astype(int).tolist(),
+            [_cell_style(colour) for colour in (*DIFFERENCE_COLOURS, LOST_ACCESS_COLOUR)],
+            _cell_tooltip_js(lang, travel_label=t("maps.field.travel_time_change", lang)),
+            _pane(m, "sk_fill"),
+            population=(
+                cells["pop_total"].astype(int).tolist() if "pop_total" in cells.columns else None
+            ),
+            minutes=shown,
+        ).add_to(group)
+    group.add_to(m)
+    legend(m, lang).set_section(
+        "difference",
+        title,
+        [(_fill_swatch(colour), label) for colour, label in difference_classes(lang)],
         columns=2,
     )
     _keep_controls_last(m)

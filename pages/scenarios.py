@@ -1,12 +1,611 @@
-"""Page frame: nav.scenarios. Says in Swedish what will come here until it is built."""
+"""Scenarios: co-located service hubs, before/after, optimisation, vulnerability and budget.
+
+A scenario is a list of changes to today's services (the baseline, always available).  The
+draft being edited lives in the session (a user choice); every change is evaluated at once
+(incremental routing, see ``analysis.accessibility``) and shown before it is saved to the
+DuckDB store.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+import datetime as dt
 
-from analysis.i18n import t
-from ui import auth, page
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis import budget, evaluate, maps, needs, store
+from analysis.errors import ServicekartanError
+from analysis.i18n import fmt_minutes, fmt_number, fmt_percent, t
+from analysis.model import CATEGORY_IDS, EVERYDAY_BUNDLE, SECTORS
+from analysis.scenarios import Change, Scenario
+from analysis.settings import AGE_GROUPS, MODES, THRESHOLDS_MIN
+from ui import auth, data, page, tables
 
 auth.require_planner()
 lang, region = page.header("nav.scenarios")
-st.write(t("placeholder.coming", lang, what=t("placeholder.scenarios", lang)))
+region_id = region.info.region_id
+database = data.database()
+category_names = {c: t(f"category.{c}", lang) for c in CATEGORY_IDS}
+locality_names = tables.locality_names(region, lang)
+sites = region.sites.set_index("site_id")
+candidates = region.sites.loc[region.sites["is_candidate"]].sort_values("name")
+services = region.services
+
+
+def _site_label(site_id: str) -> str:
+    row = sites.loc[site_id]
+    return f"{row['name']} ({locality_names.get(row['locality_id'], row['locality_id'])})"
+
+
+def _service_label(service_id: str) -> str:
+    row = services.loc[services["service_id"] == service_id].iloc[0]
+    return f"{row['name']} – {category_names[row['category']]}"
+
+
+def _sek(value: float) -> str:
+    return f"{fmt_number(value, 0, lang)} kr"
+
+
+# --- Which scenario ------------------------------------------------------------------------
+DRAFT = "scenario_draft"
+records = store.list_scenarios(database, region_id)
+by_id = {record.scenario_id: record for record in records}
+# A save or delete below asks for another choice; it is applied here, before the widget exists.
+if "scenario_choice_next" in st.session_state:
+    st.session_state["scenario_choice"] = st.session_state.pop("scenario_choice_next")
+choice = st.selectbox(
+    t("scen.choose", lang),
+    ["__new__", *by_id],
+    format_func=lambda v: (
+        t("scen.new", lang)
+        if v == "__new__"
+        else f"{by_id[v].name} ({by_id[v].author or '–'}, {by_id[v].updated_at:%Y-%m-%d})"
+    ),
+    key="scenario_choice",
+)
+draft: dict[str, object] = st.session_state.get(DRAFT) or {}
+if draft.get("loaded_from") != choice or draft.get("region_id") != region_id:
+    record = by_id.get(choice)
+    draft = {
+        "loaded_from": choice,
+        "region_id": region_id,
+        "scenario_id": record.scenario_id if record else None,
+        "name": record.name if record else t("scen.default_name", lang),
+        "author": record.author if record else "",
+        "description": record.description if record else "",
+        "changes_json": Scenario.from_changes_json(region_id, "", record.changes).changes_json()
+        if record
+        else "[]",
+    }
+    st.session_state[DRAFT] = draft
+scenario = Scenario.from_changes_json(
+    region_id,
+    str(draft["name"]),
+    str(draft["changes_json"]),
+    str(draft["author"]),
+    str(draft["description"]),
+)
+
+
+def _set_changes(changes: tuple[Change, ...]) -> None:
+    st.session_state[DRAFT] = {
+        **draft,
+        "changes_json": Scenario(region_id, "", changes).changes_json(),
+    }
+
+
+# --- Editor --------------------------------------------------------------------------------
+tab_hub, tab_close, tab_hours, tab_optimise, tab_vulnerable = st.tabs(
+    [
+        t("scen.tab_hub", lang),
+        t("scen.tab_close", lang),
+        t("scen.tab_hours", lang),
+        t("scen.tab_optimise", lang),
+        t("scen.tab_vulnerable", lang),
+    ]
+)
+with tab_hub:
+    st.caption(t("scen.hub_help", lang))
+    site_id = st.selectbox(
+        t("scen.site", lang), list(candidates["site_id"]), format_func=_site_label, key="hub_site"
+    )
+    hub_categories = st.multiselect(
+        t("scen.hub_categories", lang),
+        CATEGORY_IDS,
+        default=list(evaluate.DEFAULT_HUB_CATEGORIES),
+        format_func=lambda c: category_names[c],
+        key="hub_categories",
+    )
+    move_from: dict[str, str] = {}
+    with st.expander(t("scen.move_into_hub", lang)):
+        for category in hub_categories:
+            existing = services.loc[services["category"] == category, "service_id"].tolist()
+            if not existing:
+                continue
+            picked = st.selectbox(
+                category_names[category],
+                ["", *existing],
+                format_func=lambda v: t("scen.new_service", lang) if not v else _service_label(v),
+                key=f"hub_move_{category}",
+            )
+            if picked:
+                move_from[category] = picked
+    if st.button(t("scen.add_hub", lang), type="primary", key="add_hub"):
+        _set_changes(
+            (
+                *scenario.changes,
+                Change(
+                    "hub", site_id=site_id, categories=tuple(hub_categories), move_from=move_from
+                ),
+            )
+        )
+        st.rerun()
+
+with tab_close:
+    service_id = st.selectbox(
+        t("scen.service", lang),
+        list(services["service_id"]),
+        format_func=_service_label,
+        key="close_service",
+    )
+    action = st.radio(
+        t("scen.action", lang),
+        ["close", "move"],
+        format_func=lambda v: t(f"scen.action_{v}", lang),
+        horizontal=True,
+    )
+    target = (
+        st.selectbox(
+            t("scen.move_to", lang), list(sites.index), format_func=_site_label, key="move_to"
+        )
+        if action == "move"
+        else None
+    )
+    if st.button(t("scen.add_change", lang), key="add_close"):
+        change = (
+            Change("close", service_id=service_id)
+            if action == "close"
+            else Change("move", service_id=service_id, site_id=target)
+        )
+        _set_changes((*scenario.changes, change))
+        st.rerun()
+
+with tab_hours:
+    hours_service = st.selectbox(
+        t("scen.service", lang),
+        list(services["service_id"]),
+        format_func=_service_label,
+        key="hours_service",
+    )
+    current = services.loc[services["service_id"] == hours_service].iloc[0]
+    new_hours = st.text_input(t("scen.opening_hours", lang), value=str(current["opening_hours"]))
+    new_per_week = st.number_input(
+        t("scen.hours_per_week", lang), 0.0, 168.0, float(current["hours_per_week"]), step=1.0
+    )
+    if st.button(t("scen.add_change", lang), key="add_hours"):
+        _set_changes(
+            (
+                *scenario.changes,
+                Change(
+                    "hours",
+                    service_id=hours_service,
+                    opening_hours=new_hours,
+                    hours_per_week=new_per_week,
+                ),
+            )
+        )
+        st.rerun()
+
+# --- Settings of the comparison ---------------------------------------------------------------
+col_mode, col_threshold = st.columns(2)
+mode = col_mode.radio(
+    t("planner_map.time_mode", lang),
+    MODES,
+    format_func=lambda v: t(f"mode.{v}", lang),
+    horizontal=True,
+    key="scen_mode",
+)
+threshold = col_threshold.select_slider(
+    t("needs_ui.threshold", lang), list(THRESHOLDS_MIN), value=20, key="scen_threshold"
+)
+
+with tab_optimise:
+    st.caption(t("scen.optimise_help", lang))
+    col1, col2, col3 = st.columns(3)
+    k = col1.slider(t("scen.k", lang), 1, 10, 3)
+    problem = col2.radio(
+        t("scen.problem", lang),
+        ["mclp", "p_median"],
+        format_func=lambda v: t(f"scen.problem_{v}", lang),
+    )
+    weight = col3.selectbox(
+        t("scen.weight", lang),
+        ["pop_total", *AGE_GROUPS],
+        format_func=lambda v: t(f"age.{v}", lang),
+    )
+    use_needs = st.checkbox(t("scen.use_needs", lang), value=False)
+    locked = st.multiselect(
+        t("scen.locked", lang), list(candidates["site_id"]), format_func=_site_label
+    )
+    if st.button(t("scen.run_optimise", lang), key="run_optimise"):
+        with st.spinner(t("scen.optimising", lang)), page.user_errors():
+            baseline = data.baseline(region_id)
+            needs_per_cell = None
+            if use_needs:
+                needs_per_cell = evaluate.needs_people_per_cell(
+                    needs.list_needs(database, region_id), region.population
+                )
+            plan = evaluate.optimise_hubs(
+                baseline,
+                k,
+                threshold,
+                problem,
+                mode,
+                weight=weight,
+                locked_site_ids=tuple(locked),
+                needs_per_cell=needs_per_cell,
+            )
+        st.session_state["scen_plan"] = {
+            "site_ids": plan.site_ids,
+            "changes_json": plan.scenario.changes_json(),
+            "objective": plan.solution.objective,
+            "baseline": plan.solution.baseline,
+            "total": plan.solution.total_weight,
+            "method": plan.solution.method,
+            "optimal": plan.solution.optimal,
+            "seconds": plan.solution.solve_seconds,
+            "problem": problem,
+        }
+    result_plan = st.session_state.get("scen_plan")
+    if result_plan:
+        st.write(
+            t("scen.plan_sites", lang, sites=", ".join(map(_site_label, result_plan["site_ids"])))
+        )
+        key = "scen.plan_mclp" if result_plan["problem"] == "mclp" else "scen.plan_p_median"
+        st.caption(
+            t(
+                key,
+                lang,
+                before=fmt_number(result_plan["baseline"], 0, lang),
+                after=fmt_number(result_plan["objective"], 0, lang),
+                total=fmt_number(result_plan["total"], 0, lang),
+                minutes=threshold,
+            )
+            + " "
+            + t(
+                "scen.plan_method",
+                lang,
+                method=result_plan["method"],
+                optimal=t("scen.yes" if result_plan["optimal"] else "scen.no", lang),
+                seconds=fmt_number(result_plan["seconds"], 1, lang),
+            )
+        )
+        if st.button(t("scen.use_plan", lang), key="use_plan"):
+            plan_changes = Scenario.from_changes_json(region_id, "", result_plan["changes_json"])
+            _set_changes((*scenario.changes, *plan_changes.changes))
+            st.rerun()
+
+with tab_vulnerable:
+    st.caption(t("scen.vulnerable_help", lang, minutes=threshold))
+    category = st.selectbox(
+        t("needs_ui.category_filter", lang),
+        [c for c in CATEGORY_IDS if (services["category"] == c).any()],
+        format_func=lambda c: category_names[c],
+        key="vulnerable_category",
+    )
+    ranking = evaluate.vulnerability(data.baseline(region_id), category, mode, threshold)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("scen.col_service", lang): ranking["name"],
+                t("scen.col_served", lang): [
+                    fmt_number(v, 0, lang) for v in ranking["residents_served"]
+                ],
+                t("scen.col_losing", lang, minutes=threshold): [
+                    fmt_number(v, 0, lang) for v in ranking["residents_losing"]
+                ],
+                t("scen.col_added", lang): [
+                    fmt_minutes(v, lang) for v in ranking["mean_added_min"]
+                ],
+            }
+        ),
+        hide_index=True,
+    )
+
+# --- The changes -----------------------------------------------------------------------------
+st.subheader(t("scen.changes", lang, count=len(scenario.changes)))
+if not scenario.changes:
+    st.info(t("scen.no_changes", lang))
+for index, change in enumerate(scenario.changes):
+    col_text, col_button = st.columns([6, 1])
+    if change.kind == "hub":
+        text = t(
+            "scen.change_hub",
+            lang,
+            site=_site_label(str(change.site_id)),
+            categories=", ".join(category_names[c] for c in change.categories),
+        )
+    elif change.kind == "close":
+        text = t("scen.change_close", lang, service=_service_label(str(change.service_id)))
+    elif change.kind == "move":
+        text = t(
+            "scen.change_move",
+            lang,
+            service=_service_label(str(change.service_id)),
+            site=_site_label(str(change.site_id)),
+        )
+    elif change.kind == "add":
+        text = t(
+            "scen.change_add",
+            lang,
+            category=category_names[str(change.category)],
+            site=_site_label(str(change.site_id)),
+        )
+    else:
+        text = t(
+            "scen.change_hours",
+            lang,
+            service=_service_label(str(change.service_id)),
+            hours=change.opening_hours or "",
+        )
+    col_text.text(f"{index + 1}. {text}")
+    if col_button.button(t("scen.remove", lang), key=f"remove_{index}"):
+        _set_changes(scenario.without_change(index).changes)
+        st.rerun()
+
+# --- Effects ---------------------------------------------------------------------------------
+with page.user_errors(), st.spinner(t("scen.computing", lang)):
+    baseline = data.baseline(region_id)
+    after = data.scenario_analysis(region_id, scenario.fingerprint(), scenario.changes_json())
+    params = budget.BudgetParameters(
+        **{
+            key: value
+            for key, value in st.session_state.get("budget_params", {}).items()
+            if key in budget.BudgetParameters.__dataclass_fields__
+        }
+    )
+    stored_needs = needs.list_needs(database, region_id)
+    result = evaluate.evaluate(baseline, after, scenario, mode, threshold, stored_needs, params)
+headline = result.headline()
+
+st.subheader(t("scen.effects", lang))
+cols = st.columns(4)
+cols[0].metric(
+    t("scen.metric_one_place", lang, minutes=threshold),
+    fmt_number(headline["one_place_after"], 0, lang),
+    delta=fmt_number(headline["one_place_after"] - headline["one_place_before"], 0, lang),
+)
+cols[1].metric(
+    t("scen.metric_old_pharmacy", lang),
+    fmt_number(headline["old_far_from_pharmacy_after"], 0, lang),
+    delta=fmt_number(
+        headline["old_far_from_pharmacy_after"] - headline["old_far_from_pharmacy_before"], 0, lang
+    ),
+    delta_color="inverse",
+)
+cols[2].metric(
+    t("scen.metric_needs_met", lang, minutes=threshold), fmt_number(headline["needs_met"], 0, lang)
+)
+cols[3].metric(
+    t("scen.metric_cost", lang),
+    _sek(headline["cost_after_sek"] - headline["cost_before_sek"]),
+    delta_color="off",
+)
+if headline["residents_slower"] > 0:
+    st.warning(
+        t("scen.someone_slower", lang, count=fmt_number(headline["residents_slower"], 0, lang))
+    )
+
+summary = result.comparison.summary
+changed_categories = list(dict.fromkeys(summary["category"]))
+col_category, col_age = st.columns(2)
+shown_category = col_category.selectbox(
+    t("scen.compare_category", lang),
+    changed_categories,
+    format_func=lambda c: category_names[c],
+    key="compare_category",
+)
+age = col_age.selectbox(
+    t("planner_map.age_group", lang),
+    ["pop_total", *AGE_GROUPS],
+    format_func=lambda v: t(f"age.{v}", lang),
+    key="compare_age",
+)
+
+m = maps.base_map(region, lang)
+change = result.comparison.cell_change_min[shown_category]
+maps.difference_layer(
+    m,
+    region.population,
+    pd.Series(change.to_numpy(), index=region.population.index),
+    t(
+        "scen.map_title",
+        lang,
+        category=category_names[shown_category],
+        mode=t(f"mode.{mode}", lang).lower(),
+    ),
+    lang,
+)
+maps.services_layer(m, after.services, lang, categories=list(set(after.services["category"])))
+st_folium(m, returned_objects=[], height=520, use_container_width=True, key="scenario_map")
+
+rows = summary[(summary["category"] == shown_category) & (summary["weight"] == age)]
+st.markdown(f"**{t('scen.table_title', lang)}**")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("common.locality", lang): [locality_names.get(g, g) for g in rows["group"]],
+            t("indicators.residents", lang): [fmt_number(v, 0, lang) for v in rows["residents"]],
+            t("compare.gaining_within", lang, minutes=threshold): [
+                fmt_number(v, 0, lang) for v in rows[f"gaining_within_{threshold}"]
+            ],
+            t("compare.losing_within", lang, minutes=threshold): [
+                fmt_number(v, 0, lang) for v in rows[f"losing_within_{threshold}"]
+            ],
+            t("compare.residents_slower", lang): [
+                fmt_number(v, 0, lang) for v in rows["residents_slower"]
+            ],
+            t("scen.mean_change", lang): [
+                fmt_number(v, 1, lang) for v in rows["mean_reachable_min_change"]
+            ],
+            t("scen.p90_change", lang): [fmt_number(v, 1, lang) for v in rows["p90_min_change"]],
+        }
+    ),
+    hide_index=True,
+)
+
+st.markdown(f"**{t('scen.bundle_title', lang, n=len(EVERYDAY_BUNDLE), minutes=threshold)}**")
+bundle = result.bundle_before.merge(
+    result.bundle_after, on=["group", "weight"], suffixes=("_before", "_after")
+)
+bundle_n = len(EVERYDAY_BUNDLE)
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("common.locality", lang): [locality_names.get(g, g) for g in bundle["group"]],
+            t("scen.all_needs_before", lang): [
+                fmt_percent(v, 0, lang) for v in bundle[f"share_at_least_{bundle_n}_before"]
+            ],
+            t("scen.all_needs_after", lang): [
+                fmt_percent(v, 0, lang) for v in bundle[f"share_at_least_{bundle_n}_after"]
+            ],
+            t("scen.one_place_before", lang): [
+                fmt_percent(v, 0, lang) for v in bundle["share_all_one_place_before"]
+            ],
+            t("scen.one_place_after", lang): [
+                fmt_percent(v, 0, lang) for v in bundle["share_all_one_place_after"]
+            ],
+        }
+    ),
+    hide_index=True,
+)
+if len(result.needs_met):
+    st.markdown(f"**{t('scen.needs_met_title', lang, count=len(result.needs_met))}**")
+    met = result.needs_met
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("needs_ui.col_code", lang): met.get("short_code", met.get("need_id")),
+                t("needs_ui.col_category", lang): [
+                    category_names.get(c, c) for c in met["category"]
+                ],
+                t("scen.before", lang): [fmt_minutes(v, lang) for v in met["minutes_before"]],
+                t("scen.after", lang): [fmt_minutes(v, lang) for v in met["minutes_after"]],
+            }
+        ),
+        hide_index=True,
+    )
+
+# --- Budget ----------------------------------------------------------------------------------
+st.subheader(t("scen.budget", lang))
+with st.expander(t("scen.budget_params", lang)):
+    defaults = budget.BudgetParameters()
+    with st.form("budget_params_form"):
+        premises_share = st.slider(
+            t("scen.premises_share", lang), 0.0, 0.5, defaults.premises_share
+        )
+        premises_saving = st.slider(
+            t("scen.premises_saving", lang), 0.0, 1.0, defaults.premises_saving
+        )
+        staff_share = st.slider(t("scen.staff_share", lang), 0.0, 0.9, defaults.staff_share)
+        staff_saving = st.slider(t("scen.staff_saving", lang), 0.0, 0.5, defaults.staff_saving)
+        coordination = st.number_input(
+            t("scen.coordination_cost", lang),
+            0.0,
+            5_000_000.0,
+            defaults.coordination_cost_sek,
+            step=10_000.0,
+        )
+        if st.form_submit_button(t("scen.apply", lang)):
+            st.session_state["budget_params"] = {
+                "premises_share": premises_share,
+                "premises_saving": premises_saving,
+                "staff_share": staff_share,
+                "staff_saving": staff_saving,
+                "coordination_cost_sek": coordination,
+            }
+            st.rerun()
+    st.caption(t("scen.budget_method", lang))
+table = result.budget
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("scen.actor", lang): [
+                t("scen.total", lang) if s == "total" else t(f"sector.{s}", lang)
+                for s in table["sector"]
+            ],
+            t("scen.cost_before", lang): [_sek(v) for v in table["cost_before_sek"]],
+            t("scen.cost_after", lang): [_sek(v) for v in table["cost_after_sek"]],
+            t("scen.cost_change", lang): [_sek(v) for v in table["change_sek"]],
+            t("scen.cost_saving", lang): [_sek(v) for v in table["colocation_saving_sek"]],
+        }
+    ),
+    hide_index=True,
+)
+gaining = float(rows.loc[rows["group"] == "all", f"gaining_within_{threshold}"].sum())
+per_resident = budget.cost_per_resident_gaining(
+    float(table.set_index("sector").at["total", "change_sek"]), gaining
+)
+st.caption(
+    t(
+        "scen.cost_per_resident",
+        lang,
+        value=_sek(per_resident) if per_resident is not None else "–",
+        category=category_names[shown_category],
+        minutes=threshold,
+    )
+)
+st.download_button(
+    t("scen.budget_download", lang),
+    budget.budget_csv(table),
+    file_name=f"budget-{region_id}-{dt.date.today().isoformat()}.csv",
+    mime="text/csv",
+)
+
+# --- Save ------------------------------------------------------------------------------------
+st.subheader(t("scen.save_title", lang))
+with st.form("save_scenario"):
+    name = st.text_input(t("scen.name", lang), value=str(draft["name"]), max_chars=120)
+    author = st.text_input(t("scen.author", lang), value=str(draft["author"]), max_chars=120)
+    description = st.text_area(
+        t("scen.description", lang), value=str(draft["description"]), max_chars=2000
+    )
+    col_save, col_copy = st.columns(2)
+    save = col_save.form_submit_button(t("scen.save", lang), type="primary")
+    copy = col_copy.form_submit_button(t("scen.save_copy", lang))
+if save or copy:
+    if not name.strip():
+        st.error(t("scen.name_missing", lang))
+    else:
+        try:
+            saved_id = store.save_scenario(
+                database,
+                region_id,
+                name.strip(),
+                author.strip(),
+                [c.to_json() for c in scenario.changes],
+                parameters={"mode": mode, "threshold_min": threshold},
+                description=description.strip(),
+                scenario_id=None if copy else draft.get("scenario_id"),  # type: ignore[arg-type]
+            )
+        except ServicekartanError as error:
+            st.error(error.message_sv if lang == "sv" else str(error))
+        else:
+            st.session_state[DRAFT] = {
+                **draft,
+                "loaded_from": saved_id,
+                "scenario_id": saved_id,
+                "name": name.strip(),
+                "author": author.strip(),
+                "description": description.strip(),
+            }
+            st.session_state["scenario_choice_next"] = saved_id
+            st.success(t("scen.saved", lang, name=name.strip()))
+            st.rerun()
+if draft.get("scenario_id") and st.button(t("scen.delete", lang), key="delete_scenario"):
+    store.delete_scenario(database, str(draft["scenario_id"]))
+    st.session_state.pop(DRAFT, None)
+    st.session_state["scenario_choice_next"] = "__new__"
+    st.rerun()
+st.caption(t("scen.sectors_note", lang, sectors=", ".join(t(f"sector.{s}", lang) for s in SECTORS)))

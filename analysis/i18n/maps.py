@@ -113,4 +113,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "over the road network (including the walk to and from the road). Median and 90th "
         "percentile are over all residents of the group.",
     ),
+    "maps.diff.faster_more": ("mer än {minutes} min snabbare", "over {minutes} min faster"),
+    "maps.diff.faster": ("{low}–{high} min snabbare", "{low}–{high} min faster"),
+    "maps.diff.same": ("oförändrad (±0,5 min)", "unchanged (±0.5 min)"),
+    "maps.diff.slower": ("{low}–{high} min längre", "{low}–{high} min slower"),
+    "maps.diff.slower_more": ("mer än {minutes} min längre", "over {minutes} min slower"),
+    "maps.diff.lost": ("förlorar all tillgång", "loses all access"),
+    "maps.field.travel_time_change": ("Ändrad restid", "Change in travel time"),
 }

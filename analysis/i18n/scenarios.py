@@ -44,4 +44,183 @@ TEXTS: dict[str, tuple[str, str]] = {
     "age.pop_16_64": ("16–64 år", "Age 16–64"),
     "age.pop_65_79": ("65–79 år", "Age 65–79"),
     "age.pop_80_plus": ("80 år och äldre", "Age 80+"),
+    "scen.choose": ("Scenario", "Scenario"),
+    "scen.new": ("Nytt scenario (utgå från nuläget)", "New scenario (start from today)"),
+    "scen.default_name": ("Nytt scenario", "New scenario"),
+    "scen.tab_hub": ("Skapa servicepunkt", "Create a hub"),
+    "scen.tab_close": ("Stäng eller flytta", "Close or move"),
+    "scen.tab_hours": ("Öppettider", "Opening hours"),
+    "scen.tab_optimise": ("Optimera platser", "Optimise sites"),
+    "scen.tab_vulnerable": ("Sårbarhet vid stängning", "Closure vulnerability"),
+    "scen.hub_help": (
+        "En servicepunkt är en plats (skola, bibliotek, butik, bygdegård …) där flera tjänster "
+        "samlas. Välj plats och vad den ska erbjuda; tjänster kan flyttas dit eller läggas till.",
+        "A hub is a place (school, library, shop, village hall …) where several services come "
+        "together. Choose the place and what it offers; services can be moved there or added.",
+    ),
+    "scen.site": ("Plats", "Site"),
+    "scen.hub_categories": ("Tjänster i servicepunkten", "Services at the hub"),
+    "scen.move_into_hub": (
+        "Flytta befintliga tjänster hit i stället för att lägga till nya",
+        "Move existing services here instead of adding new ones",
+    ),
+    "scen.new_service": ("Ny tjänst (läggs till)", "New service (added)"),
+    "scen.add_hub": ("Lägg till servicepunkten", "Add the hub"),
+    "scen.service": ("Servicepunkt", "Service point"),
+    "scen.action": ("Åtgärd", "Action"),
+    "scen.action_close": ("Stäng", "Close"),
+    "scen.action_move": ("Flytta", "Move"),
+    "scen.move_to": ("Flytta till", "Move to"),
+    "scen.add_change": ("Lägg till ändringen", "Add the change"),
+    "scen.opening_hours": ("Nya öppettider (OSM-format)", "New opening hours (OSM format)"),
+    "scen.hours_per_week": ("Timmar per vecka", "Hours per week"),
+    "scen.optimise_help": (
+        "Hitta de platser där nya servicepunkter (med vardagsservicen) gör mest nytta. Rutor "
+        "som redan når all vardagsservice på ett ställe inom gränsen räknas som täckta.",
+        "Find the sites where new hubs (with the everyday services) help most. Cells that "
+        "already reach all everyday services at one place within the threshold count as covered.",
+    ),
+    "scen.k": ("Antal servicepunkter", "Number of hubs"),
+    "scen.problem": ("Mål", "Objective"),
+    "scen.problem_mclp": ("Flest invånare inom tidsgränsen", "Most residents within the threshold"),
+    "scen.problem_p_median": ("Kortast sammanlagd restid", "Shortest total travel time"),
+    "scen.weight": ("Vikta efter", "Weight by"),
+    "scen.use_needs": (
+        "Räkna också personer bakom registrerade behov",
+        "Also count the people behind registered needs",
+    ),
+    "scen.locked": ("Låsta platser (måste ingå)", "Locked sites (must be chosen)"),
+    "scen.run_optimise": ("Optimera", "Optimise"),
+    "scen.optimising": ("Optimerar …", "Optimising …"),
+    "scen.plan_sites": ("Föreslagna platser: {sites}", "Proposed sites: {sites}"),
+    "scen.plan_mclp": (
+        "Invånare (viktade) inom {minutes} min från all vardagsservice på ett ställe: "
+        "{before} utan nya servicepunkter, {after} med dem (av {total}).",
+        "Residents (weighted) within {minutes} min of all everyday services at one place: "
+        "{before} without new hubs, {after} with them (of {total}).",
+    ),
+    "scen.plan_p_median": (
+        "Sammanlagd restid (invånarminuter): {before} utan nya servicepunkter, {after} med dem.",
+        "Total travel time (resident-minutes): {before} without new hubs, {after} with them.",
+    ),
+    "scen.plan_method": (
+        "Metod: {method}; bevisat bästa lösning: {optimal}; {seconds} s.",
+        "Method: {method}; proven optimal: {optimal}; {seconds} s.",
+    ),
+    "scen.yes": ("ja", "yes"),
+    "scen.no": ("nej", "no"),
+    "scen.use_plan": ("Lägg förslaget i scenariot", "Add the proposal to the scenario"),
+    "scen.vulnerable_help": (
+        "Hur många invånare skulle hamna längre bort än {minutes} min om en servicepunkt "
+        "stängde (de får då åka till den näst närmaste)?",
+        "How many residents would end up beyond {minutes} min if a service point closed "
+        "(they would then go to the second nearest)?",
+    ),
+    "scen.col_service": ("Servicepunkt", "Service point"),
+    "scen.col_served": ("Har den närmast", "Nearest for"),
+    "scen.col_losing": ("Hamnar utanför {minutes} min", "End up beyond {minutes} min"),
+    "scen.col_added": ("Extra restid i snitt", "Mean added time"),
+    "scen.changes": ("Ändringar i scenariot ({count})", "Changes in the scenario ({count})"),
+    "scen.no_changes": (
+        "Inga ändringar ännu: scenariot är samma som nuläget. Lägg till en servicepunkt ovan.",
+        "No changes yet: the scenario equals today. Add a hub above.",
+    ),
+    "scen.change_hub": ("Servicepunkt i {site}: {categories}", "Hub at {site}: {categories}"),
+    "scen.change_close": ("Stäng {service}", "Close {service}"),
+    "scen.change_move": ("Flytta {service} till {site}", "Move {service} to {site}"),
+    "scen.change_add": ("Ny {category} i {site}", "New {category} at {site}"),
+    "scen.change_hours": (
+        "Nya öppettider för {service}: {hours}",
+        "New hours for {service}: {hours}",
+    ),
+    "scen.remove": ("Ta bort", "Remove"),
+    "scen.computing": ("Räknar om restider och nyckeltal …", "Recomputing travel times …"),
+    "scen.effects": ("Effekter jämfört med nuläget", "Effects compared with today"),
+    "scen.metric_one_place": (
+        "Invånare inom {minutes} min från all vardagsservice på ett ställe",
+        "Residents within {minutes} min of all everyday services at one place",
+    ),
+    "scen.metric_old_pharmacy": (
+        "Invånare 80+ längre än 30 min från apotek",
+        "Residents 80+ beyond 30 min of a pharmacy",
+    ),
+    "scen.metric_needs_met": (
+        "Registrerade behov som nu nås inom {minutes} min",
+        "Registered needs now within {minutes} min",
+    ),
+    "scen.metric_cost": ("Förändrad årskostnad, alla aktörer", "Change in annual cost, all actors"),
+    "scen.someone_slower": (
+        "{count} invånare får längre restid till någon tjänst i det här scenariot. Se tabellen "
+        "och de röda rutorna på kartan.",
+        "{count} residents get a longer trip to some service in this scenario. See the table "
+        "and the red cells on the map.",
+    ),
+    "scen.compare_category": ("Visa förändring för", "Show the change for"),
+    "scen.map_title": (
+        "Ändrad restid: {category}, {mode}",
+        "Change in travel time: {category}, {mode}",
+    ),
+    "scen.table_title": ("Före och efter per ort", "Before and after per locality"),
+    "scen.mean_change": ("Ändrad medelrestid, min", "Change in mean time, min"),
+    "scen.p90_change": ("Ändrad 90:e percentil, min", "Change in 90th percentile, min"),
+    "scen.bundle_title": (
+        "Vardagsservice ({n} behov) inom {minutes} min",
+        "Everyday services ({n} needs) within {minutes} min",
+    ),
+    "scen.all_needs_before": ("Når alla, före", "Reach all, before"),
+    "scen.all_needs_after": ("Når alla, efter", "Reach all, after"),
+    "scen.one_place_before": ("Alla på ett ställe, före", "All at one place, before"),
+    "scen.one_place_after": ("Alla på ett ställe, efter", "All at one place, after"),
+    "scen.needs_met_title": (
+        "Registrerade behov som blir uppfyllda ({count})",
+        "Registered needs that become met ({count})",
+    ),
+    "scen.before": ("Före", "Before"),
+    "scen.after": ("Efter", "After"),
+    "scen.budget": ("Budget per aktör (kr per år)", "Budget per actor (SEK per year)"),
+    "scen.budget_params": ("Antaganden om samlokalisering", "Co-location assumptions"),
+    "scen.premises_share": ("Lokalernas andel av kostnaden", "Premises share of cost"),
+    "scen.premises_saving": ("Besparing på lokaler", "Premises saving"),
+    "scen.staff_share": ("Personalens andel av kostnaden", "Staff share of cost"),
+    "scen.staff_saving": (
+        "Besparing på personal vid samma öppettider",
+        "Staff saving with shared hours",
+    ),
+    "scen.coordination_cost": (
+        "Samordningskostnad per servicepunkt och år (kr, betalas av kommunen)",
+        "Coordination cost per hub and year (SEK, paid by the municipality)",
+    ),
+    "scen.apply": ("Använd", "Apply"),
+    "scen.budget_method": (
+        "Besparingen i en servicepunkt delas efter varje aktörs kostnad där. Tjänster som flyttas "
+        "in behåller sina öppettider och sparar då bara på lokaler; nya tjänster får "
+        "servicepunktens gemensamma öppettider och sparar även på personal.",
+        "The saving at a hub is split by each actor's cost there. Services moved in keep their "
+        "hours and then save on premises only; new services get the hub's shared hours and also "
+        "save on staff.",
+    ),
+    "scen.actor": ("Aktör", "Actor"),
+    "scen.total": ("Totalt", "Total"),
+    "scen.cost_before": ("Kostnad före", "Cost before"),
+    "scen.cost_after": ("Kostnad efter", "Cost after"),
+    "scen.cost_change": ("Förändring", "Change"),
+    "scen.cost_saving": ("Varav samlokaliseringsvinst", "Of which co-location saving"),
+    "scen.cost_per_resident": (
+        "Kostnad per invånare som kommer inom {minutes} min ({category}): {value} per år.",
+        "Cost per resident brought within {minutes} min ({category}): {value} per year.",
+    ),
+    "scen.budget_download": ("Ladda ned budgeten (CSV)", "Download the budget (CSV)"),
+    "scen.save_title": ("Spara scenariot", "Save the scenario"),
+    "scen.name": ("Namn", "Name"),
+    "scen.author": ("Författare", "Author"),
+    "scen.description": ("Beskrivning", "Description"),
+    "scen.save": ("Spara", "Save"),
+    "scen.save_copy": ("Spara som kopia", "Save as a copy"),
+    "scen.name_missing": ("Ge scenariot ett namn innan du sparar.", "Name the scenario first."),
+    "scen.saved": ("Scenariot {name} är sparat.", "The scenario {name} is saved."),
+    "scen.delete": ("Radera scenariot", "Delete the scenario"),
+    "scen.sectors_note": (
+        "Aktörer i budgeten: {sectors}.",
+        "Actors in the budget: {sectors}.",
+    ),
 }

@@ -158,8 +158,21 @@ class Scenario:
         cls, region_id: str, name: str, text: str, author: str = "", description: str = ""
     ) -> Scenario:
         """Rebuild a scenario from :meth:`changes_json` text."""
-        changes = tuple(Change.from_json(raw) for raw in json.loads(text or "[]"))
-        return cls(region_id, name, changes, author, description)
+        return cls.from_changes(region_id, name, json.loads(text or "[]"), author, description)
+
+    @classmethod
+    def from_changes(
+        cls,
+        region_id: str,
+        name: str,
+        changes: list[dict[str, Any]],
+        author: str = "",
+        description: str = "",
+    ) -> Scenario:
+        """Rebuild a scenario from decoded JSON changes (as the store returns them)."""
+        return cls(
+            region_id, name, tuple(Change.from_json(raw) for raw in changes), author, description
+        )
 
 
 def _invalid(english: str, swedish: str) -> ValidationError:

@@ -74,7 +74,7 @@ if draft.get("loaded_from") != choice or draft.get("region_id") != region_id:
         "name": record.name if record else t("scen.default_name", lang),
         "author": record.author if record else "",
         "description": record.description if record else "",
-        "changes_json": Scenario.from_changes_json(region_id, "", record.changes).changes_json()
+        "changes_json": Scenario.from_changes(region_id, "", record.changes).changes_json()
         if record
         else "[]",
     }

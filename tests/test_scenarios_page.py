@@ -47,3 +47,35 @@ def test_a_hub_changes_the_numbers_and_the_scenario_is_saved() -> None:
     choices = at.selectbox(key="scenario_choice")
     assert any("Servicepunkt i bygdegården" in option for option in choices.options)
     assert any("Servicepunkt i Bygdegården" in t.value for t in at.text), "the saved changes stay"
+
+
+def test_council_view_shows_a_saved_scenario() -> None:
+    at = _scenario_page()
+    hall = next(o for o in at.selectbox(key="hub_site").options if "Bygdegården" in o)
+    at.selectbox(key="hub_site").select(hall).run()
+    _button(at, "Lägg till servicepunkten").click().run()
+    next(box for box in at.text_input if box.label == "Namn").input("För fullmäktige")
+    next(b for b in at.button if b.label == "Spara").click().run()
+    at.switch_page("pages/council.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [m.label for m in at.metric]
+    assert len(labels) == 5
+    assert any(label.startswith("Invånare 80+") for label in labels)
+    assert any(sub.value == "För fullmäktige" for sub in at.subheader)
+
+
+def test_a_saved_scenario_opens_in_a_new_session() -> None:
+    at = _scenario_page()
+    hall = next(o for o in at.selectbox(key="hub_site").options if "Bygdegården" in o)
+    at.selectbox(key="hub_site").select(hall).run()
+    _button(at, "Lägg till servicepunkten").click().run()
+    next(box for box in at.text_input if box.label == "Namn").input("Öppnas igen")
+    next(b for b in at.button if b.label == "Spara").click().run()
+
+    fresh = _scenario_page()
+    choice = fresh.selectbox(key="scenario_choice")
+    saved = next(option for option in choice.options if option.startswith("Öppnas igen"))
+    choice.select(saved).run()
+    assert not fresh.exception, [e.value for e in fresh.exception]
+    assert any("Servicepunkt i Bygdegården" in t.value for t in fresh.text)

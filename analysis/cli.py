@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from analysis import accessibility, indicators, io, settings
+from analysis import accessibility, evaluate, indicators, io, model, settings
 from analysis.errors import ServicekartanError
 from analysis.isochrones import isochrones
 from analysis.network import build_network
@@ -167,6 +167,126 @@ def _isochrones(args: argparse.Namespace) -> int:
     result = isochrones(network, point, args.mode, bands)
     io.write_output(result, args.out)
     print(f"wrote {len(result)} bands to {args.out}")
+    return 0
+
+
+def _compare_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", default=settings.DEFAULT_REGION, help="region id")
+    parser.add_argument(
+        "--scenario-file", type=Path, required=True, help="JSON list of scenario changes"
+    )
+    parser.add_argument("--mode", choices=settings.MODES, default="car")
+    parser.add_argument("--threshold", type=float, default=20.0, help="minutes")
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+
+
+@command(
+    "compare",
+    "before/after of a scenario: comparison per locality and age group, bundle index, budget",
+)(_compare_arguments)
+def _compare(args: argparse.Namespace) -> int:
+    region = io.load_region(args.region)
+    baseline = accessibility.analyse_region(region)
+    scenario = Scenario.from_changes_json(
+        args.region, args.scenario_file.stem, args.scenario_file.read_text(encoding="utf-8")
+    )
+    after = accessibility.scenario_analysis(baseline, scenario)
+    result = evaluate.evaluate(baseline, after, scenario, args.mode, args.threshold, region.needs)
+    out: Path = args.out
+    io.write_output(result.comparison.summary, out / "comparison.csv")
+    io.write_output(result.bundle_before, out / "bundle_before.csv")
+    io.write_output(result.bundle_after, out / "bundle_after.csv")
+    io.write_output(result.budget, out / "budget.csv")
+    changes = result.comparison.cell_change_min.set_axis(region.population["cell_id"])
+    cells = region.population[["cell_id", "pop_total", "geometry"]].join(
+        changes.reset_index(drop=True).add_suffix("_change_min")
+    )
+    io.write_output(cells, out / "cell_change.gpkg")
+    io.write_json(
+        {
+            "scenario": scenario.name,
+            "mode": args.mode,
+            "threshold_min": args.threshold,
+            **result.headline(),
+        },
+        out / "summary.json",
+    )
+    print(f"wrote the comparison of {scenario.name!r} to {out}")
+    return 0
+
+
+def _optimise_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", default=settings.DEFAULT_REGION, help="region id")
+    parser.add_argument("--k", type=int, default=3, help="number of hubs")
+    parser.add_argument("--threshold", type=float, default=20.0, help="minutes")
+    parser.add_argument("--problem", choices=["mclp", "p_median"], default="mclp")
+    parser.add_argument("--mode", choices=settings.MODES, default="car")
+    parser.add_argument(
+        "--weight", choices=["pop_total", *settings.AGE_GROUPS], default="pop_total"
+    )
+    parser.add_argument("--locked", default="", help="comma-separated site ids that must be chosen")
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+
+
+@command("optimise", "choose hub sites (maximal covering or p-median), exact with HiGHS")(
+    _optimise_arguments
+)
+def _optimise(args: argparse.Namespace) -> int:
+    region = io.load_region(args.region)
+    baseline = accessibility.analyse_region(region)
+    locked = tuple(s for s in args.locked.split(",") if s)
+    plan = evaluate.optimise_hubs(
+        baseline,
+        args.k,
+        args.threshold,
+        args.problem,
+        args.mode,
+        weight=args.weight,
+        locked_site_ids=locked,
+    )
+    solution = plan.solution
+    out: Path = args.out
+    sites = region.sites.set_index("site_id").loc[list(plan.site_ids)].reset_index()
+    io.write_output(sites.assign(served_weight=list(solution.served_weight)), out / "sites.gpkg")
+    io.write_json(
+        {
+            "problem": solution.problem,
+            "k": args.k,
+            "threshold_min": args.threshold,
+            "mode": args.mode,
+            "weight": args.weight,
+            "sites": list(plan.site_ids),
+            "objective": solution.objective,
+            "baseline_objective": solution.baseline,
+            "total_weight": solution.total_weight,
+            "method": solution.method,
+            "optimal": solution.optimal,
+            "gap": solution.gap,
+            "solve_seconds": solution.solve_seconds,
+        },
+        out / "solution.json",
+    )
+    (out / "scenario.json").write_text(plan.scenario.changes_json(), encoding="utf-8")
+    print(f"chose {', '.join(plan.site_ids)} (objective {solution.objective:.1f}); see {out}")
+    return 0
+
+
+def _vulnerability_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", default=settings.DEFAULT_REGION, help="region id")
+    parser.add_argument("--category", required=True, choices=model.CATEGORY_IDS)
+    parser.add_argument("--mode", choices=settings.MODES, default="car")
+    parser.add_argument("--threshold", type=float, default=30.0, help="minutes")
+    parser.add_argument("--out", type=Path, required=True, help=".csv or .json")
+
+
+@command("vulnerability", "rank services by the residents who lose access if each one closes")(
+    _vulnerability_arguments
+)
+def _vulnerability(args: argparse.Namespace) -> int:
+    baseline = accessibility.analyse_region(io.load_region(args.region))
+    table = evaluate.vulnerability(baseline, args.category, args.mode, args.threshold)
+    io.write_output(table, args.out)
+    print(f"wrote {len(table)} services to {args.out}")
     return 0
 
 

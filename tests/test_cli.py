@@ -81,3 +81,40 @@ def test_unknown_region_is_a_clear_error(tmp_path: Path, capsys) -> None:
 def test_unknown_output_format(tmp_path: Path, capsys) -> None:
     assert main(["travel-times", "--out", str(tmp_path / "x.xlsx")]) == 2
     assert "xlsx" in capsys.readouterr().err
+
+
+def test_compare_writes_tables_and_summary(tmp_path: Path, baseline) -> None:
+    hall = baseline.region.sites.query("kind == 'village_hall'")["site_id"].iloc[-1]
+    scenario = tmp_path / "hub.json"
+    scenario.write_text(
+        json.dumps([{"kind": "hub", "site_id": hall, "categories": ["cash", "parcel_agent"]}])
+    )
+    out = tmp_path / "compare"
+    assert main(["compare", "--scenario-file", str(scenario), "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["residents"] == 18_000
+    budget = pd.read_csv(out / "budget.csv")
+    assert budget["sector"].iloc[-1] == "total"
+    comparison = pd.read_csv(out / "comparison.csv")
+    assert set(comparison["category"]) == {"cash", "parcel_agent"}
+    cells = gpd.read_file(out / "cell_change.gpkg")
+    assert (cells["cash_change_min"] <= 1e-9).all()
+
+
+def test_optimise_writes_sites_solution_and_an_editable_scenario(tmp_path: Path) -> None:
+    out = tmp_path / "opt"
+    assert main(["optimise", "--k", "2", "--out", str(out)]) == 0
+    solution = json.loads((out / "solution.json").read_text())
+    assert len(solution["sites"]) == 2 and solution["optimal"]
+    assert solution["objective"] >= solution["baseline_objective"]
+    changes = json.loads((out / "scenario.json").read_text())
+    assert [c["site_id"] for c in changes] == solution["sites"]
+    assert len(gpd.read_file(out / "sites.gpkg")) == 2
+
+
+def test_vulnerability_csv(tmp_path: Path) -> None:
+    out = tmp_path / "v.csv"
+    assert main(["vulnerability", "--category", "parcel_agent", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 10
+    assert table["residents_losing"].is_monotonic_decreasing

@@ -13,8 +13,10 @@ so the UI can cache every step by plain keys (region id, scenario fingerprint).
 
 from __future__ import annotations
 
+import hashlib
+import io as _io
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -22,7 +24,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from analysis import model, settings
+from analysis import model, routing, settings, store
 from analysis.io import Region
 from analysis.network import Network, build_network, snap_points
 from analysis.scenarios import Scenario, apply_changes
@@ -100,6 +102,68 @@ def analyse_region(region: Region, network: Network | None = None) -> Analysis:
     network = network if network is not None else build_network(region.roads)
     services = region.services.reset_index(drop=True)
     state = RoutingState.build(network, region.population, services)
+    return Analysis(region, network, services, state, tuple(services["service_id"]))
+
+
+#: Bump when the routing results change meaning, so that stored results are not reused.
+ENGINE_VERSION: Final = "1"
+
+
+def baseline_key(region: Region, network: Network) -> str:
+    """Return the store key of a region's baseline routing state.
+
+    It changes whenever the roads (network fingerprint), the cells, the services or the
+    engine change, so a stored state is only reused for exactly the same inputs.
+    """
+    digest = hashlib.sha256()
+    digest.update(network.fingerprint.encode())
+    for frame in (region.population[["cell_id"]], region.services[["service_id", "category"]]):
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    for frame in (region.population, region.services):
+        digest.update(b"".join(shapely.to_wkb(np.asarray(frame.geometry.array, dtype=object))))
+    return f"baseline:{region.info.region_id}:{ENGINE_VERSION}:{digest.hexdigest()[:24]}"
+
+
+def state_to_bytes(state: RoutingState) -> bytes:
+    """Serialise the node-level results of a state (compressed ``.npz``)."""
+    arrays: dict[str, Any] = {}
+    for (mode, category), parts in state.node_state.items():
+        for name, array in zip(("d1", "l1", "d2", "l2"), parts, strict=True):
+            arrays[f"{mode}|{category}|{name}"] = array
+    buffer = _io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def node_state_from_bytes(payload: bytes) -> dict[tuple[str, str], routing.TopTwo]:
+    """Read what :func:`state_to_bytes` wrote."""
+    with np.load(_io.BytesIO(payload)) as data:
+        parts: dict[tuple[str, str], dict[str, np.ndarray]] = {}
+        for key in data.files:
+            mode, category, name = key.split("|")
+            parts.setdefault((mode, category), {})[name] = data[key]
+    return {key: (p["d1"], p["l1"], p["d2"], p["l2"]) for key, p in parts.items()}
+
+
+def stored_baseline(region: Region, database: store.Store) -> Analysis:
+    """Return the baseline analysis, reusing routing results persisted in the DuckDB store.
+
+    The first call computes and stores them; after a restart they are read back (snapping is
+    redone, the searches are not), so nothing is recomputed for the same inputs.
+    """
+    network = build_network(region.roads)
+    key = baseline_key(region, network)
+    payload = store.get_result(database, key)
+    services = region.services.reset_index(drop=True)
+    if payload is None:
+        analysis = analyse_region(region, network)
+        store.put_result(
+            database, key, region.info.region_id, "routing_state", state_to_bytes(analysis.state)
+        )
+        return analysis
+    state = RoutingState.from_node_state(
+        network, region.population, services, node_state_from_bytes(payload)
+    )
     return Analysis(region, network, services, state, tuple(services["service_id"]))
 
 

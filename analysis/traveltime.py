@@ -216,6 +216,25 @@ class RoutingState:
         }
         return replace(state, node_state=node_state)
 
+    @classmethod
+    def from_node_state(
+        cls,
+        network: Network,
+        population: gpd.GeoDataFrame,
+        services: gpd.GeoDataFrame,
+        node_state: Mapping[tuple[str, str], routing.TopTwo],
+    ) -> RoutingState:
+        """Rebuild a state from saved node-level results (e.g. read from the store).
+
+        Snapping is redone (it is cheap); the searches are not.  ``node_state`` must come from
+        :meth:`build` on the same network, population and services.
+        """
+        keys = list(node_state)
+        modes = tuple(dict.fromkeys(mode for mode, _ in keys))
+        categories = tuple(dict.fromkeys(category for _, category in keys))
+        empty = cls.build(network, population, services, modes, ())
+        return replace(empty, categories=categories, node_state=dict(node_state))
+
     # --- internals ----------------------------------------------------------------------------
 
     def _sources(self, mode: str, category: str) -> tuple[IntArray, FloatArray, IntArray]:

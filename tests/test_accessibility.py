@@ -123,3 +123,29 @@ def test_one_stop_places_exist_in_town_and_hubs_add_more(baseline: acc.Analysis)
     minutes_after = acc.bundle_one_place_minutes(after, "car")
     assert (minutes_after <= minutes_before + 1e-9).all()
     assert (minutes_after < minutes_before - 1).any()
+
+
+def test_baseline_is_persisted_in_the_store_and_read_back(tmp_path, baseline) -> None:
+    from analysis import store
+
+    database = store.open_store(tmp_path / "results.duckdb")
+    region = baseline.region
+    first = acc.stored_baseline(region, database)
+    key = acc.baseline_key(region, first.network)
+    assert store.get_result(database, key) is not None
+    again = acc.stored_baseline(region, database)  # read back, not recomputed
+    np.testing.assert_array_equal(again.travel_times().nearest_s, baseline.travel_times().nearest_s)
+    np.testing.assert_array_equal(
+        again.travel_times().second_service, baseline.travel_times().second_service
+    )
+    hub = _scenarios(baseline)[0]
+    np.testing.assert_allclose(
+        acc.scenario_analysis(again, hub).travel_times().nearest_s,
+        acc.scenario_analysis(baseline, hub).travel_times().nearest_s,
+    )
+
+
+def test_the_stored_key_changes_with_the_services(baseline) -> None:
+    region = baseline.region
+    fewer = type(region)(**{**region.__dict__, "services": region.services.iloc[1:]})
+    assert acc.baseline_key(region, baseline.network) != acc.baseline_key(fewer, baseline.network)

@@ -34,8 +34,12 @@ def database() -> store.Store:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def baseline(region_id: str) -> accessibility.Analysis:
-    """Return the network and baseline travel times of a region (computed once per process)."""
-    return accessibility.analyse_region(region(region_id))
+    """Return the network and baseline travel times of a region.
+
+    Computed once per process, and persisted in the DuckDB store so that a restart reads the
+    routing results back instead of recomputing them.
+    """
+    return accessibility.stored_baseline(region(region_id), database())
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

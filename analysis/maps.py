@@ -409,6 +409,57 @@ class Legend(MacroElement):  # type: ignore[misc]
         return _js_string(t("maps.aria.legend", self.lang))
 
 
+class LayerLegend(MacroElement):  # type: ignore[misc]
+    """A legend box that belongs to one layer: shown while its layer is on the map.
+
+    Used for layers sent to the browser on their own (``st_folium(feature_group_to_add=...)``),
+    which replace each other without rebuilding the map: the base map and its main legend stay,
+    only this layer and its legend box change.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            var map = {{ this._parent._parent.get_name() }};
+            var box = L.control({position: "bottomleft"});
+            box.onAdd = function () {
+                var div = L.DomUtil.create("div", "sk-legend sk-legend-layer");
+                div.setAttribute("role", "region");
+                div.setAttribute("aria-label", {{ this.aria_label_json() }});
+                div.innerHTML = {{ this.html_json() }};
+                var details = div.querySelector("details");
+                var size = map.getSize();
+                if (details && (size.x < 700 || size.y < 500)) {
+                    details.open = false;
+                }
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            group.on("add", function () { box.addTo(map); });
+            group.on("remove", function () { box.remove(); });
+            if (map.hasLayer(group)) { box.addTo(map); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_box: Legend) -> None:
+        super().__init__()
+        self._name = "LayerLegend"
+        self.legend_box = legend_box
+
+    def html_json(self) -> str:
+        """The box's inner HTML as a JavaScript string literal (labels escaped)."""
+        return self.legend_box.html_json()
+
+    def aria_label_json(self) -> str:
+        """The box's accessible name as a JavaScript string literal."""
+        return self.legend_box.aria_label_json()
+
+
 def legend(m: folium.Map, lang: str = "sv") -> Legend:
     """Return the map's legend, adding an empty one first if it has none."""
     for child in m._children.values():
@@ -1297,6 +1348,7 @@ def travel_time_layer(
     title: str,
     lang: str = "sv",
     show: bool = True,
+    attach: bool = True,
 ) -> folium.FeatureGroup:
     """Add a choropleth of travel times (minutes) per grid cell; return the group.
 
@@ -1315,6 +1367,11 @@ def travel_time_layer(
         ``"sv"`` or ``"en"``.
     show
         Whether the layer is switched on initially.
+    attach
+        True: add the layer to ``m`` and its classes to the map's legend.  False: return a
+        stand-alone layer carrying its own legend box (:class:`LayerLegend`), for
+        ``st_folium(m, feature_group_to_add=layer)``, so that switching category or mode
+        replaces only this layer in the browser instead of rebuilding the whole map.
 
     Raises
     ------
@@ -1347,13 +1404,15 @@ def travel_time_layer(
             ),
             minutes=rounded,
         ).add_to(group)
+    items = [(_fill_swatch(colour), label) for colour, label in travel_time_classes(lang)]
+    section_title = t("maps.legend.travel_time", lang, title=title)
+    if not attach:
+        box = Legend(lang)
+        box.set_section("travel_time", section_title, items, columns=2)
+        group.add_child(LayerLegend(box))
+        return group
     group.add_to(m)
-    legend(m, lang).set_section(
-        "travel_time",
-        t("maps.legend.travel_time", lang, title=title),
-        [(_fill_swatch(colour), label) for colour, label in travel_time_classes(lang)],
-        columns=2,
-    )
+    legend(m, lang).set_section("travel_time", section_title, items, columns=2)
     _keep_controls_last(m)
     return group
 

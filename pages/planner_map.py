@@ -67,6 +67,7 @@ with st.sidebar.expander(t("planner_map.layers", lang), expanded=True):
     )
     online_tiles = st.checkbox(t("planner_map.online_tiles", lang), value=False)
 
+time_layer = None
 with page.user_errors(), st.spinner(t("planner_map.computing", lang)):
     baseline = data.baseline(region.info.region_id)
     minutes_by_mode = {mode: baseline.minutes(mode) for mode in MODES}
@@ -80,12 +81,14 @@ with page.user_errors():
 
     if time_category is not None:
         cell_minutes = minutes_by_mode[time_mode][time_category]
-        maps.travel_time_layer(
+        # Sent on its own: switching category or mode replaces only this layer in the browser.
+        time_layer = maps.travel_time_layer(
             m,
             region.population,
             pd.Series(cell_minutes.to_numpy(), index=region.population.index),
             f"{category_names[time_category]}, {t(f'mode.{time_mode}', lang).lower()}",
             lang,
+            attach=False,
         )
     maps.services_layer(m, region.services, lang, categories=chosen)
     if show_needs:
@@ -107,6 +110,7 @@ result = st_folium(
     height=680,
     use_container_width=True,
     returned_objects=["last_object_clicked"],
+    feature_group_to_add=time_layer,
 )
 if region.info.fictional:
     st.caption(t("planner_map.fictional_caption", lang))

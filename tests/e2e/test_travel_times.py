@@ -36,13 +36,13 @@ def test_travel_time_layer_legend_and_locality_table(
         timeout=TIMEOUT_MS
     )
     frame = page.frame_locator('iframe[title*="folium"]').first
-    legend = frame.locator(".sk-legend[role=region]")
+    legend = frame.locator(".sk-legend-layer[role=region]")
     legend.wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function(
         """() => {
             const doc = document.querySelector('iframe[title*="folium"]')?.contentDocument;
-            const legend = doc && doc.querySelector('.sk-legend');
-            return legend && legend.textContent.includes('Apotek, bil');
+            return !!doc && [...doc.querySelectorAll('.sk-legend')]
+                .some(legend => legend.textContent.includes('Apotek, bil'));
         }""",
         timeout=TIMEOUT_MS,
     )

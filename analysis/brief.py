@@ -12,7 +12,7 @@ import io as _io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import matplotlib
@@ -23,7 +23,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.text import Annotation  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from analysis.i18n import fmt_date, t  # noqa: E402
 
@@ -32,6 +35,11 @@ TIME_BANDS_MIN: Final = (5, 10, 20, 30, 45)
 TIME_COLOURS: Final = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027")
 UNREACHABLE_COLOUR: Final = "#7f7f7f"
 A4_INCHES: Final = (8.27, 11.69)
+#: Most locality rows the table shows; beyond :data:`TABLE_SPLIT_ROWS` it is split in two halves.
+TABLE_MAX_ROWS: Final = 40
+TABLE_SPLIT_ROWS: Final = 14
+_LINE: Final = 1.2  # line height as a multiple of the font size (matplotlib's default)
+_FIGURE_GAP_PT: Final = 10.0  # space between two key-figure columns
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,94 @@ def _draw_map(ax: Axes, content: BriefContent, minutes: pd.Series, title: str) -
     )
 
 
+def _wrap_chars(width_pt: float, fontsize: float) -> int:
+    """Characters of DejaVu Sans at ``fontsize`` that fit in ``width_pt`` (a safe estimate)."""
+    return max(8, int(width_pt / (0.58 * fontsize)))
+
+
+def _draw_key_figures(
+    figure: Figure, ax: Axes, key_figures: Sequence[KeyFigure], lang: str
+) -> None:
+    """Key figures in equal columns: label, large value, value before, caption.
+
+    Each line is placed in points below the one above it, so a long label pushes the value down
+    instead of running into it; a value wider than its column gets a smaller font.
+    """
+    ax.set_axis_off()
+    count = max(len(key_figures), 1)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    column_pt = ax.get_window_extent(renderer).width * 72 / figure.dpi / count - _FIGURE_GAP_PT
+    labels = [textwrap.fill(key.label, _wrap_chars(column_pt, 8)) for key in key_figures]
+    label_lines = max((label.count("\n") + 1 for label in labels), default=1)
+    for index, (key, label) in enumerate(zip(key_figures, labels, strict=True)):
+
+        def line(text: str, offset: float, x: float = index / count, **style: Any) -> Annotation:
+            return ax.annotate(
+                text,
+                xy=(x, 1.0),
+                xycoords="axes fraction",
+                xytext=(0, offset),
+                textcoords="offset points",
+                va="top",
+                **style,
+            )
+
+        line(label, 0.0, fontsize=8)
+        offset = -(label_lines * 8 * _LINE + 4)
+        value = line(key.after, offset, fontsize=18, fontweight="bold")
+        size = 18.0
+        while value.get_window_extent(renderer).width > column_pt * figure.dpi / 72 and size > 9:
+            size -= 1
+            value.set_fontsize(size)
+        offset -= 18 * _LINE + 3
+        line(f"{t('brief.before', lang)}: {key.before}", offset, fontsize=8)
+        offset -= 8 * _LINE + 3
+        if key.caption:
+            line(
+                textwrap.fill(key.caption, _wrap_chars(column_pt, 6)),
+                offset,
+                fontsize=6,
+                color="#444444",
+            )
+
+
+def _draw_table(figure: Figure, ax: Axes, frame: pd.DataFrame, title: str) -> None:
+    """The locality table, every row: split into two halves side by side when it is long."""
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=9, loc="left")
+    rows = frame.head(TABLE_MAX_ROWS).astype(str)
+    if not len(rows):
+        return
+    halves = (
+        [rows]
+        if len(rows) <= TABLE_SPLIT_ROWS
+        else [rows.iloc[: (len(rows) + 1) // 2], rows.iloc[(len(rows) + 1) // 2 :]]
+    )
+    longest = max(len(half) for half in halves)
+    height_pt = ax.get_window_extent(figure.canvas.get_renderer()).height * 72 / figure.dpi  # type: ignore[attr-defined]
+    # Header (two lines) counts as two rows; rows are at most 12 pt high.
+    row = min(1.0 / (longest + 2), 12.0 / height_pt)
+    gap = 0.02 if len(halves) > 1 else 0.0
+    width = (1.0 - gap * (len(halves) - 1)) / len(halves)
+    header_chars = max(10, int(width * 480 / max(len(rows.columns), 1) / 3.6))
+    for index, half in enumerate(halves):
+        drawn = ax.table(
+            cellText=half.to_numpy(),
+            colLabels=[textwrap.fill(str(c), header_chars) for c in half.columns],
+            cellLoc="left",
+            bbox=Bbox.from_bounds(
+                index * (width + gap), 1.0 - row * (len(half) + 2), width, row * (len(half) + 2)
+            ),
+        )
+        drawn.auto_set_font_size(False)
+        drawn.set_fontsize(6.5)
+        for (row_index, _), cell in drawn.get_celld().items():
+            cell.set_linewidth(0.4)
+            if row_index == 0:
+                cell.set_height(cell.get_height() * 2)
+                cell.set_text_props(fontweight="bold")
+
+
 def render_brief(content: BriefContent, fmt: str = "pdf") -> bytes:
     """Render the brief as ``"pdf"`` or ``"png"`` bytes (one A4 page)."""
     if fmt not in ("pdf", "png"):
@@ -130,26 +226,34 @@ def render_brief(content: BriefContent, fmt: str = "pdf") -> bytes:
         grid = figure.add_gridspec(
             6,
             2,
-            height_ratios=[0.9, 1.1, 2.6, 0.35, 1.9, 0.6],
-            hspace=0.35,
+            height_ratios=[0.75, 1.55, 2.45, 0.35, 2.3, 0.55],
+            hspace=0.3,
             wspace=0.05,
             left=0.06,
             right=0.94,
             top=0.96,
             bottom=0.03,
         )
+        text_width_pt = (0.94 - 0.06) * A4_INCHES[0] * 72
         head = figure.add_subplot(grid[0, :])
         head.set_axis_off()
         head.text(0, 1, content.title, fontsize=16, fontweight="bold", va="top")
         head.text(
             0,
-            0.62,
+            0.55,
             f"{content.region_name} · {content.scenario_name} · {fmt_date(content.date)}",
             fontsize=10,
             va="top",
         )
         head.text(
-            0, 0.35, textwrap.fill(content.scenario_description[:400], 110), fontsize=8, va="top"
+            0,
+            0.22,
+            textwrap.fill(
+                textwrap.shorten(content.scenario_description, 400, placeholder=" …"),
+                _wrap_chars(text_width_pt, 8),
+            ),
+            fontsize=8,
+            va="top",
         )
         if content.fictional:
             head.text(
@@ -163,26 +267,7 @@ def render_brief(content: BriefContent, fmt: str = "pdf") -> bytes:
                 fontweight="bold",
             )
 
-        figures_ax = figure.add_subplot(grid[1, :])
-        figures_ax.set_axis_off()
-        count = max(len(content.key_figures), 1)
-        for index, key in enumerate(content.key_figures):
-            x = index / count
-            width = max(16, int(90 / count))
-            figures_ax.text(x, 0.95, textwrap.fill(key.label, width), fontsize=8, va="top")
-            figures_ax.text(x, 0.55, key.after, fontsize=18, fontweight="bold", va="top")
-            figures_ax.text(
-                x, 0.18, f"{t('brief.before', lang)}: {key.before}", fontsize=8, va="top"
-            )
-            if key.caption:
-                figures_ax.text(
-                    x,
-                    0.05,
-                    textwrap.fill(key.caption[:120], width + 8),
-                    fontsize=6,
-                    va="top",
-                    color="#444444",
-                )
+        _draw_key_figures(figure, figure.add_subplot(grid[1, :]), content.key_figures, lang)
 
         for column, (minutes, label) in enumerate(
             (
@@ -213,33 +298,29 @@ def render_brief(content: BriefContent, fmt: str = "pdf") -> bytes:
             title_fontsize=8,
         )
 
-        table_ax = figure.add_subplot(grid[4, :])
-        table_ax.set_axis_off()
-        table = content.locality_table.head(14)
-        if len(table):
-            drawn = table_ax.table(
-                cellText=table.astype(str).to_numpy(),
-                colLabels=[str(c) for c in table.columns],
-                loc="upper center",
-                cellLoc="left",
-            )
-            drawn.auto_set_font_size(False)
-            drawn.set_fontsize(6.5)
-            drawn.scale(1, 1.15)
-        table_ax.set_title(t("brief.table_title", lang), fontsize=9, loc="left")
+        _draw_table(
+            figure,
+            figure.add_subplot(grid[4, :]),
+            content.locality_table,
+            t("brief.table_title", lang),
+        )
 
         foot = figure.add_subplot(grid[5, :])
         foot.set_axis_off()
-        foot.text(
-            0,
-            1,
+        sources = textwrap.fill(
             f"{t('brief.sources', lang)}: " + "; ".join(content.sources),
+            _wrap_chars(text_width_pt, 6.5),
+        )
+        foot.text(0, 1, sources, fontsize=6.5, va="top")
+        foot.annotate(
+            textwrap.fill(t("brief.method", lang), _wrap_chars(text_width_pt, 6.5)),
+            xy=(0, 1),
+            xycoords="axes fraction",
+            xytext=(0, -(sources.count("\n") + 1) * 6.5 * _LINE - 4),
+            textcoords="offset points",
             fontsize=6.5,
             va="top",
-            wrap=True,
-        )
-        foot.text(
-            0, 0.3, t("brief.method", lang), fontsize=6.5, va="top", wrap=True, color="#444444"
+            color="#444444",
         )
         buffer = _io.BytesIO()
         figure.savefig(

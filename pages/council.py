@@ -21,6 +21,7 @@ from ui import auth, data, page, tables
 REFRESH_SECONDS = 15
 MODE = "car"
 THRESHOLD_MIN = 20
+FIGURES_PER_ROW = 3
 
 auth.require_planner()
 lang, region = page.header("nav.council")
@@ -28,6 +29,12 @@ region_id = region.info.region_id
 database = data.database()
 data.ensure_demo_needs(region)
 
+# Key figures wrap instead of ending in "…": a council must read every label and every digit.
+st.html(
+    "<style>[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *"
+    "{white-space:normal !important;overflow:visible !important;"
+    "text-overflow:clip !important}</style>"
+)
 if st.toggle(t("council.presentation", lang), value=False, key="council_presentation"):
     # Large type and no sidebar: what a projector at a council meeting needs.
     st.html(
@@ -139,8 +146,13 @@ def live_figures() -> None:
         return
     _, result = _result(record)
     figures = key_figures(result)
-    columns = st.columns(len(figures))
-    for column, figure in zip(columns, figures, strict=True):
+    # At most three per row: five in a row leave too little width for "+1 680 000 kr".
+    columns = [
+        column
+        for _ in range(0, len(figures), FIGURES_PER_ROW)
+        for column in st.columns(FIGURES_PER_ROW)
+    ]
+    for column, figure in zip(columns, figures, strict=False):
         column.metric(figure.label, figure.after, help=figure.caption)
         column.caption(f"{t('brief.before', lang)}: {figure.before}. {figure.caption}")
     count = len(needs.list_needs(database, region_id))

@@ -370,6 +370,12 @@ with page.user_errors(), st.spinner(t("scen.computing", lang)):
 headline = result.headline()
 
 st.subheader(t("scen.effects", lang))
+# Key figures wrap instead of ending in "…" (the labels are long and all of them matter).
+st.html(
+    "<style>[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *"
+    "{white-space:normal !important;overflow:visible !important;"
+    "text-overflow:clip !important}</style>"
+)
 cols = st.columns(4)
 cols[0].metric(
     t("scen.metric_one_place", lang, minutes=threshold),
@@ -528,13 +534,13 @@ with st.expander(t("scen.budget_params", lang)):
             st.rerun()
     st.caption(t("scen.budget_method", lang))
 table = result.budget
+actor_names = [
+    t("scen.total", lang) if s == "total" else t(f"sector.{s}", lang) for s in table["sector"]
+]
 st.dataframe(
     pd.DataFrame(
         {
-            t("scen.actor", lang): [
-                t("scen.total", lang) if s == "total" else t(f"sector.{s}", lang)
-                for s in table["sector"]
-            ],
+            t("scen.actor", lang): actor_names,
             t("scen.cost_before", lang): [_sek(v) for v in table["cost_before_sek"]],
             t("scen.cost_after", lang): [_sek(v) for v in table["cost_after_sek"]],
             t("scen.cost_change", lang): [_sek(v) for v in table["change_sek"]],
@@ -558,7 +564,14 @@ st.caption(
 )
 st.download_button(
     t("scen.budget_download", lang),
-    budget.budget_csv(table),
+    # Swedish headers and actor names, like the table above (not the engine's column ids).
+    budget.budget_csv(
+        table.assign(sector=actor_names),
+        labels={
+            "sector": t("scen.actor", lang),
+            **{c: t(f"scen.csv_{c}", lang) for c in budget.BUDGET_COLUMNS if c != "sector"},
+        },
+    ),
     file_name=f"budget-{region_id}-{dt.date.today().isoformat()}.csv",
     mime="text/csv",
 )

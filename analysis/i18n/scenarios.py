@@ -223,4 +223,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Aktörer i budgeten: {sectors}.",
         "Actors in the budget: {sectors}.",
     ),
+    # Column headers of the budget CSV (one per analysis.budget.BUDGET_COLUMNS, "sector" is
+    # scen.actor).
+    "scen.csv_n_services_before": ("Antal tjänster före", "Services before"),
+    "scen.csv_n_services_after": ("Antal tjänster efter", "Services after"),
+    "scen.csv_n_moved": ("Antal flyttade tjänster", "Services moved"),
+    "scen.csv_cost_before_sek": ("Kostnad före (kr)", "Cost before (SEK)"),
+    "scen.csv_new_services_sek": ("Nya tjänster (kr)", "New services (SEK)"),
+    "scen.csv_closed_services_sek": ("Stängda tjänster (kr)", "Closed services (SEK)"),
+    "scen.csv_other_change_sek": ("Övriga förändringar (kr)", "Other changes (SEK)"),
+    "scen.csv_colocation_saving_sek": ("Samlokaliseringsvinst (kr)", "Co-location saving (SEK)"),
+    "scen.csv_coordination_cost_sek": ("Samordningskostnad (kr)", "Coordination cost (SEK)"),
+    "scen.csv_cost_after_sek": ("Kostnad efter (kr)", "Cost after (SEK)"),
+    "scen.csv_change_sek": ("Förändring (kr)", "Change (SEK)"),
 }

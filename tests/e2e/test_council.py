@@ -1,0 +1,251 @@
+"""The council view in a real browser (issue 6): key figures, two maps, the one-page brief.
+
+A scenario is saved straight into the app's DuckDB file (the store's file lock makes a second
+process safe), then a planner opens Fullmäktigeläge, reads the five key figures, sees the maps
+before and after, downloads the decision brief as PDF and switches to presentation mode.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analysis import io, settings, store
+from analysis.evaluate import DEFAULT_HUB_CATEGORIES
+from analysis.scenarios import Change
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+TIMEOUT_MS = 60_000
+MAP_IFRAME = 'iframe[title*="folium"]'
+REGION_ID = "exempelbygd"
+HALL_SITE_ID = "site-053"  # Bygdegården Laxede in the demo region
+SCENARIO_NAME = "Servicepunkt i Laxede (fullmäktige-e2e)"
+DESCRIPTION = (
+    "Dagligvaror, apoteksombud, paketombud, kontantuttag och kommunens kontaktcenter samlas i "
+    "bygdegården i Laxede. Förslaget bygger på behov som byborna själva har registrerat."
+)
+LABELS = (
+    "Invånare inom 20 min från all vardagsservice på ett ställe",
+    "Invånare 80+ mer än 30 min från apotek",
+    "Registrerade behov som blir uppfyllda inom 20 min",
+    "Kommunens årskostnad, förändring",
+    "Invånare som får längre restid",
+)
+
+
+def _plain(text: str) -> str:
+    """Fold the spaces and dashes that formatting and PDF text extraction vary in."""
+    text = text.replace("\u2212", "-").replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _database_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The DuckDB file of the app the ``app_server`` fixture started (``SERVICEKARTAN_DB``)."""
+    base = tmp_path_factory.getbasetemp()
+    found = [p for p in sorted(base.glob("servicekartan-data*")) if not p.is_symlink()]
+    assert len(found) == 1, found
+    return found[0] / "servicekartan.duckdb"
+
+
+@pytest.fixture
+def saved_scenario(
+    app_server: Any,  # noqa: ARG001 - the app must be running, with its data folder, first
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """A hub in the village hall of Laxede, saved in the running app's store; its id."""
+    database = store.open_store(_database_path(tmp_path_factory))
+    hub = Change("hub", site_id=HALL_SITE_ID, categories=tuple(DEFAULT_HUB_CATEGORIES))
+    scenario_id = store.save_scenario(
+        database,
+        REGION_ID,
+        SCENARIO_NAME,
+        "Testplanerare",
+        [hub.to_json()],
+        parameters={"mode": "car", "threshold_min": 20},
+        description=DESCRIPTION,
+    )
+    yield scenario_id
+    store.delete_scenario(database, scenario_id)
+
+
+def _text_boxes(pdf_page: Any) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Every run of text on a PDF page with its box (left, bottom, right, top) in points."""
+    text_page = pdf_page.get_textpage()
+    boxes = [text_page.get_rect(index) for index in range(text_page.count_rects())]
+    return [(text_page.get_text_bounded(*box), box) for box in boxes]
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...], tolerance: float = 0.5) -> bool:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width > tolerance and height > tolerance
+
+
+def _cut_off_figures(page: Any) -> list[str]:
+    """Texts of key-figure labels or values cut off (ellipsis, hidden overflow) on screen."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll(
+                    '[data-testid=stMetricLabel], [data-testid=stMetricValue]')]
+                .filter(e => [e, ...e.querySelectorAll('*')]
+                    .some(x => x.scrollWidth > x.clientWidth + 1))
+                .map(e => e.textContent)"""
+        )
+    )
+
+
+def _choose(page: Any, label: str, typed: str) -> None:
+    """Type ``typed`` into the select box ``label`` and pick the first matching option."""
+    option = page.get_by_role("option", name=typed)
+    for _ in range(5):
+        page.get_by_label(label, exact=True).first.click()
+        page.keyboard.type(typed)
+        try:
+            option.first.wait_for(timeout=5_000)
+        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
+            continue
+        option.first.click()
+        return
+    raise AssertionError(f"no option containing {typed!r} in {label!r}")
+
+
+def _wait_idle(page: Any) -> None:
+    """Wait until Streamlit has finished its current script run."""
+    page.wait_for_timeout(300)
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(
+        timeout=TIMEOUT_MS
+    )
+
+
+def _whole_page_screenshot(page: Any, path: Path) -> None:
+    """Screenshot the whole page (Streamlit scrolls inside ``stMain``, not the window)."""
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+        "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), window.innerHeight)"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12_000)})
+    page.wait_for_timeout(1_000)
+    _wait_idle(page)  # not mid-run, when Streamlit greys out stale elements
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+
+
+@pytest.mark.usefixtures("saved_scenario")
+def test_council_view_brief_and_presentation_mode(
+    planner_page: Any,
+    request_log: Any,
+    screenshot_dir: Path,
+    tmp_path: Path,
+) -> None:
+    pdfium = pytest.importorskip("pypdfium2")
+    page = planner_page
+    page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("link", name="Fullmäktigeläge", exact=True).click()
+    page.get_by_role("heading", name="Fullmäktigeläge", exact=True).wait_for(timeout=TIMEOUT_MS)
+    _choose(page, "Scenario att visa", SCENARIO_NAME)
+    page.get_by_role("heading", name=SCENARIO_NAME).wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text(DESCRIPTION[:40]).first.wait_for(timeout=TIMEOUT_MS)
+
+    # Five key figures with Swedish labels, in the self-refreshing fragment.
+    metrics = page.locator("[data-testid=stMetric]")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=stMetric]').length === 5",
+        timeout=TIMEOUT_MS,
+    )
+    _wait_idle(page)
+    shown: dict[str, str] = {}
+    for index in range(5):
+        metric = metrics.nth(index)
+        label = _plain(metric.locator("[data-testid=stMetricLabel]").text_content() or "")
+        value = _plain(metric.locator("[data-testid=stMetricValue]").text_content() or "")
+        shown[label] = value
+    assert list(shown) == list(LABELS), shown
+    assert all(value for value in shown.values()), shown
+    assert _cut_off_figures(page) == []
+
+    # Two maps side by side: before and after.
+    page.locator(MAP_IFRAME).nth(1).wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(MAP_IFRAME).count() == 2
+    boxes = []
+    for index in range(2):
+        frame = page.frame_locator(MAP_IFRAME).nth(index)
+        frame.locator(".leaflet-container").wait_for(timeout=TIMEOUT_MS)
+        frame.locator("path.leaflet-interactive").first.wait_for(
+            state="attached", timeout=TIMEOUT_MS
+        )
+        boxes.append(page.locator(MAP_IFRAME).nth(index).bounding_box())
+    assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"] + 1, boxes  # side by side
+    assert abs(boxes[0]["y"] - boxes[1]["y"]) < 5, boxes
+    assert "Laxede" in str(page.locator("[data-testid=stDataFrame]").first.text_content())
+
+    # The brief: one A4 page whose text holds the figures on screen.
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Ladda ned beslutsunderlag (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    pdf_path = tmp_path / download.suggested_filename
+    download.save_as(pdf_path)
+    raw = pdf_path.read_bytes()
+    assert raw.startswith(b"%PDF"), raw[:16]
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        assert len(pdf) == 1
+        first = pdf[0]
+        width_pt, height_pt = first.get_size()
+        assert (round(width_pt), round(height_pt)) == (595, 842), "A4 portrait"
+        text = _plain(first.get_textpage().get_text_range())
+        boxes = _text_boxes(first)
+        image = first.render(scale=150 / 72).to_pil()
+    finally:
+        pdf.close()
+    assert SCENARIO_NAME in text
+    assert "Beslutsunderlag" in text
+    for label, value in shown.items():
+        assert label in text, (label, text)
+        assert value in text, (value, text)
+    localities = io.load_region(settings.DEFAULT_REGION).localities["name"]
+    missing = [name for name in localities if name not in text]
+    assert missing == [], "the locality table is cut off"
+    # Layout: no two pieces of text on top of each other, nothing outside the page.
+    colliding = [
+        (first_text, second_text)
+        for (first_text, first_box), (second_text, second_box) in itertools.combinations(boxes, 2)
+        if _overlaps(first_box, second_box)
+    ]
+    assert colliding == [], colliding
+    outside = [
+        piece
+        for piece, (left, bottom, right, top) in boxes
+        if left < 0 or bottom < 0 or right > width_pt or top > height_pt
+    ]
+    assert outside == [], outside
+    image.save(screenshot_dir / "brief_page1.png")
+    grey = image.convert("L")
+    histogram = grey.histogram()
+    non_white = sum(histogram[:240]) / (grey.width * grey.height)
+    assert non_white > 0.05, f"the brief looks blank ({non_white:.1%} drawn)"
+    assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 20, "maps in colour"
+
+    _whole_page_screenshot(page, screenshot_dir / "council.png")
+
+    # Presentation mode: no sidebar, large numbers.
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert sidebar.is_visible()
+    page.get_by_text("Presentationsläge", exact=False).first.click()
+    sidebar.wait_for(state="hidden", timeout=TIMEOUT_MS)
+    _wait_idle(page)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(screenshot_dir / "council_presentation.png"))
+    size = metrics.first.locator("[data-testid=stMetricValue]").evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    assert size > 40, size
+    assert _cut_off_figures(page) == []
+    assert request_log.foreign() == []

@@ -74,7 +74,7 @@ __all__ = ["DEFAULT_SEED", "GENERATOR_VERSION", "aggregate_cells", "build", "gen
 #: Seed of the shipped demo region.
 DEFAULT_SEED: Final = 20261127
 #: Bumped whenever the output of :func:`generate` changes; stored in the package description.
-GENERATOR_VERSION: Final = "1"
+GENERATOR_VERSION: Final = "2"
 #: Region id and display name.
 REGION_ID: Final = "exempelbygd"
 REGION_NAME: Final = "Exempelbygd"
@@ -1076,6 +1076,15 @@ def _service(
     return (category, name, operator, sector, hours, round(cost_msek * 1e6, 0), capacity)
 
 
+#: Radius of the town centre in which the central sites (:func:`_town_centre_sites`) are placed.
+TOWN_CENTRE_M: Final = 150.0
+
+
+def _town_centre_sites(name: str) -> frozenset[str]:
+    """Names of the town's sites that stand in its centre."""
+    return frozenset({"Kommunhuset", f"Läkeörten Apotek {name}", "Centrumhallen"})
+
+
 def _site_plan(plan: LocalityPlan) -> list[_Site]:
     """The sites and services of one locality: a hand-written table, per role.
 
@@ -1268,7 +1277,12 @@ def _make_sites_and_services(
         placed: list[np.ndarray] = []
         for site in _site_plan(plan):
             point = None
+            # A town centre: the municipal office, the pharmacy and the main supermarket stand
+            # within a short walk of each other, as in most Swedish inland towns.
+            central = plan.kind == "town" and site[0] in _town_centre_sites(plan.name)
             for index in candidates:
+                if central and np.hypot(*(vertices[index] - plan.centre)) > TOWN_CENTRE_M:
+                    continue
                 angle = float(rng.uniform(0, 2 * np.pi))
                 offset = float(rng.uniform(15.0, 35.0))
                 xy = np.round(vertices[index] + offset * np.array([np.cos(angle), np.sin(angle)]))

@@ -43,20 +43,26 @@ with st.expander(t("needs_ui.filters", lang), expanded=False):
         t("needs_ui.category_filter", lang),
         NEED_CATEGORIES,
         format_func=lambda v: _name("category", v),
+        placeholder=t("needs_ui.filter_all", lang),
     )
     f_statuses = col2.multiselect(
-        t("needs_ui.status_filter", lang), NEED_STATUSES, format_func=lambda v: _name("status", v)
+        t("needs_ui.status_filter", lang),
+        NEED_STATUSES,
+        format_func=lambda v: _name("status", v),
+        placeholder=t("needs_ui.filter_all", lang),
     )
     f_registrants = col3.multiselect(
         t("needs_ui.registrant_filter", lang),
         REGISTRANT_TYPES,
         format_func=lambda v: _name("registrant", v),
+        placeholder=t("needs_ui.filter_all", lang),
     )
     col4, col5 = st.columns(2)
     f_localities = col4.multiselect(
         t("needs_ui.locality_filter", lang),
         sorted(locality_names, key=lambda k: locality_names[k]),
         format_func=lambda v: locality_names.get(v, v),
+        placeholder=t("needs_ui.filter_all", lang),
     )
     f_dates = col5.date_input(t("needs_ui.date_filter", lang), value=(), format="YYYY-MM-DD")
 
@@ -125,9 +131,10 @@ with tab_list:
             need_id = str(need["need_id"])
             st.subheader(t("needs_ui.detail", lang, code=need["short_code"]))
             st.text(str(need["text"]))
-            if need.get("contact"):
+            contact = need.get("contact")
+            if isinstance(contact, str) and contact:  # a need without contact holds NaN here
                 st.caption(t("needs_ui.contact_shown", lang))
-                st.text(str(need["contact"]))
+                st.text(contact)
             with st.form(f"status-{need_id}"):
                 new_status = st.selectbox(
                     t("needs_ui.col_status", lang),
@@ -169,6 +176,7 @@ with tab_list:
                     format_func=lambda v: str(
                         others.loc[others["need_id"] == v, "short_code"].iloc[0]
                     ),
+                    placeholder=t("needs_ui.merge_placeholder", lang),
                 )
                 if st.form_submit_button(t("needs_ui.merge", lang)) and duplicates:
                     with page.user_errors():
@@ -218,7 +226,22 @@ with tab_analysis:
     if per.empty:
         st.info(t("needs_ui.empty", lang))
     else:
-        st.dataframe(per, hide_index=True, use_container_width=True)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("needs_ui.col_locality", lang): [
+                        locality_names.get(v, v) for v in per["locality_id"]
+                    ],
+                    t("needs_ui.col_category", lang): [
+                        _name("category", v) for v in per["category"]
+                    ],
+                    t("needs_ui.col_needs", lang): per["needs"],
+                    t("needs_ui.col_people", lang): per["people"],
+                }
+            ),
+            hide_index=True,
+            use_container_width=True,
+        )
     st.markdown(f"**{t('needs_ui.unmet', lang)}**")
     col_mode, col_threshold = st.columns(2)
     mode = col_mode.selectbox(

@@ -9,6 +9,8 @@ this page.  The form to register a need sits below.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -19,6 +21,14 @@ from analysis.model import CATEGORY_IDS
 from analysis.settings import PUBLIC_MIN_NEEDS_PER_CELL
 from ui import data, page
 from ui.needs_form import need_form
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def _escape_markdown(text: str) -> str:
+    """Return ``text`` with Markdown's special characters backslash-escaped (shown literally)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
 
 lang, region = page.header("nav.public_map")
 region_id = region.info.region_id
@@ -54,6 +64,7 @@ with page.user_errors():
         maps.home_marker(m, *st.session_state[point_key], label=t("public.your_place", lang))
 
 st.caption(t("public.tap_hint", lang))
+st.caption(t("public.needs_cells", lang, count=len(totals)))
 clicked = st_folium(
     m,
     returned_objects=["last_clicked"],
@@ -80,16 +91,21 @@ else:
     st.subheader(t("public.nearest", lang))
     wide = times.pivot(index="category", columns="mode", values="minutes").reindex(CATEGORY_IDS)
     nearest = times.loc[times["mode"] == "car"].set_index("category")["service_name"]
+    # A static table (real HTML, wraps on a phone, read by screen readers) with the times right
+    # after the service.  Its cells are Markdown: escape the names, which come from data files.
     table = pd.DataFrame(
         {
             t("public.col_service", lang): [t(f"category.{c}", lang) for c in wide.index],
-            t("public.col_nearest", lang): [nearest.get(c) or "–" for c in wide.index],
-            t("mode.car", lang): [fmt_minutes(v, lang) for v in wide["car"]],
-            t("mode.bike", lang): [fmt_minutes(v, lang) for v in wide["bike"]],
-            t("mode.walk", lang): [fmt_minutes(v, lang) for v in wide["walk"]],
+            **{
+                t(f"mode.{mode}", lang): [fmt_minutes(v, lang) for v in wide[mode]]
+                for mode in ("car", "bike", "walk")
+            },
+            t("public.col_nearest", lang): [
+                _escape_markdown(str(nearest.get(c) or "–")) for c in wide.index
+            ],
         }
     )
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.table(table, hide_index=True)
     st.caption(t("public.method", lang))
     mode = st.radio(
         t("public.list_mode", lang),

@@ -38,10 +38,12 @@ def need_form(region: Region, clicked_lonlat: tuple[float, float] | None, key: s
             ),
             help=t("needs_ui.location_help", lang),
         )
+        # No ``max_chars``: Streamlit would silently drop a pasted text that is too long and
+        # then say "describe the need"; validation instead says how long it is and the limit.
         text = st.text_area(
             t("needs_ui.text", lang),
-            max_chars=settings.NEED_TEXT_MAX_CHARS,
             help=t("needs_ui.text_help", lang),
+            placeholder=t("needs_ui.text_limit", lang, limit=settings.NEED_TEXT_MAX_CHARS),
         )
         registrant = st.selectbox(
             t("needs_ui.registrant", lang),

@@ -440,4 +440,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Registrerade behov visas i {count} rutor om 1 km².",
         "Registered needs are shown in {count} cells of 1 km².",
     ),
+    "needs_ui.col_needs": ("Antal behov", "Needs"),
+    "needs_ui.text_limit": ("Högst {limit} tecken.", "At most {limit} characters."),
+    "needs_ui.filter_all": ("Alla (välj för att begränsa)", "All (choose to narrow down)"),
+    "needs_ui.merge_placeholder": ("Välj behov med koden", "Choose needs by code"),
 }

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from analysis.errors import ServicekartanError
-from analysis.i18n import t
+from analysis.i18n import LANGUAGES, t
 from analysis.io import Region
 from ui import data, state
 
@@ -18,6 +18,13 @@ def sidebar() -> None:
     state.init()
     lang = state.lang()
     with st.sidebar:
+        # Screen readers pronounce the page by <html lang>; Streamlit always writes "en".
+        # The value comes from a fixed list, never from user text.
+        code = lang if lang in LANGUAGES else "sv"
+        st.html(
+            f"<script>document.documentElement.lang = '{code}';</script>",
+            unsafe_allow_javascript=True,
+        )
         st.radio(
             t("common.language", lang) + " / Language",
             options=["sv", "en"],

@@ -315,3 +315,167 @@ def test_sequence_of_edits_on_a_larger_graph():
             )
             nodes[r], offsets[r] = node, offset
         assert same(state, routing.two_nearest(*g[:3], nodes, offsets, ids))
+
+
+# --- nearest-only incremental updates == multi_source from scratch -----------------------------
+
+
+def nearest(g, nodes, offsets, ids):
+    return routing.multi_source(*g[:3], nodes, offsets, ids)
+
+
+def test_nearest_updates_known_answer():
+    g = csr(4, LINE)
+    dist, label = nearest(g, [0], [0.0], [4])
+    # a source at node 2 with a 1 s access leg wins nodes 2 and 3; node 1 ties nothing (11 > 10)
+    d2, l2 = routing.nearest_add_source(*g[:3], dist, label, 2, 1.0, 9)
+    assert d2.tolist() == [0.0, 10.0, 1.0, 11.0] and l2.tolist() == [4, 4, 9, 9]
+    # closing 4 leaves 9 everywhere (node 0 is reached from 9 through 1)
+    d3, l3 = routing.nearest_remove_source(g[:3], g[3:], d2, l2, 4, [0, 2], [0.0, 1.0], [4, 9])
+    assert d3.tolist() == [21.0, 11.0, 1.0, 11.0] and l3.tolist() == [9, 9, 9, 9]
+    # moving 9 to node 3 (offset 0): the one-way 0 -> 3 is not usable backwards
+    d4, l4 = routing.nearest_move_source(g[:3], g[3:], d3, l3, 9, 3, 0.0, [2], [1.0], [9])
+    assert d4.tolist() == [30.0, 20.0, 10.0, 0.0] and (l4 == 9).all()
+    # removing the last source leaves nothing reached
+    d5, l5 = routing.nearest_remove_source(g[:3], g[3:], d4, l4, 9, [3], [0.0], [9])
+    assert np.isinf(d5).all() and (l5 == -1).all()
+
+
+def test_nearest_tie_goes_to_lower_id():
+    g = csr(4, LINE)
+    dist, label = nearest(g, [0], [0.0], [7])
+    # node 1 is 10 s from both: the new, lower id 3 wins it
+    _, got = routing.nearest_add_source(*g[:3], dist, label, 2, 0.0, 3)
+    assert got.tolist() == [7, 3, 3, 3]
+    # with a higher id the tie stays with 7
+    _, got = routing.nearest_add_source(*g[:3], dist, label, 2, 0.0, 8)
+    assert got.tolist() == [7, 7, 8, 8]
+
+
+def test_nearest_updates_do_not_mutate_and_reject_bad_input():
+    g = csr(4, LINE)
+    dist, label = nearest(g, [0, 3], [0.0, 0.0], [0, 1])
+    before = (dist.copy(), label.copy())
+    routing.nearest_add_source(*g[:3], dist, label, 2, 0.0, 5)
+    routing.nearest_remove_source(g[:3], g[3:], dist, label, 1, [0, 3], [0.0, 0.0], [0, 1])
+    routing.nearest_move_source(g[:3], g[3:], dist, label, 0, 2, 1.0, [0, 3], [0.0, 0.0], [0, 1])
+    assert same((dist, label), before)
+    with pytest.raises(ValueError, match="new label"):
+        routing.nearest_add_source(*g[:3], dist, label, 2, 0.0, 1)
+    with pytest.raises(ValueError, match="outside the graph"):
+        routing.nearest_add_source(*g[:3], dist, label, 9, 0.0, 5)
+    with pytest.raises(ValueError, match="one value per node"):
+        routing.nearest_add_source(*g[:3], dist[:2], label[:2], 2, 0.0, 5)
+    with pytest.raises(ValueError, match="outside the graph"):
+        routing.nearest_move_source(g[:3], g[3:], dist, label, 0, 9, 0.0, [0], [0.0], [0])
+    with pytest.raises(ValueError, match="transpose"):
+        routing.nearest_remove_source(g[:3], csr(5, LINE)[3:], dist, label, 0, [], [], [])
+
+
+@settings(max_examples=250, deadline=None)
+@given(problems(), st.data())
+def test_nearest_add_source_equals_from_scratch(problem, data):
+    n, edges, nodes, offsets, ids = problem
+    g = csr(n, edges)
+    dist, label = nearest(g, nodes, offsets, ids)
+    node = data.draw(st.integers(0, n - 1))
+    offset = float(data.draw(st.integers(0, 4)))
+    new_id = data.draw(st.integers(0, 40).filter(lambda x: x not in ids))
+    got = routing.nearest_add_source(*g[:3], dist, label, node, offset, new_id)
+    assert same(got, nearest(g, [*nodes, node], [*offsets, offset], [*ids, new_id]))
+    assert (got[0] <= dist).all()
+
+
+@settings(max_examples=250, deadline=None)
+@given(problems(), st.data())
+def test_nearest_remove_source_equals_from_scratch(problem, data):
+    n, edges, nodes, offsets, ids = problem
+    if not ids:
+        return
+    g = csr(n, edges)
+    dist, label = nearest(g, nodes, offsets, ids)
+    r = data.draw(st.integers(0, len(ids) - 1))
+    got = routing.nearest_remove_source(g[:3], g[3:], dist, label, ids[r], nodes, offsets, ids)
+    keep = [i for i in range(len(ids)) if i != r]
+    expected = nearest(
+        g, [nodes[i] for i in keep], [offsets[i] for i in keep], [ids[i] for i in keep]
+    )
+    assert same(got, expected)
+    assert (got[0] >= dist).all()
+    # the list of sources may also leave the removed one out
+    kept = [[x[i] for i in keep] for x in (nodes, offsets, ids)]
+    assert same(routing.nearest_remove_source(g[:3], g[3:], dist, label, ids[r], *kept), got)
+
+
+@settings(max_examples=250, deadline=None)
+@given(problems(), st.data())
+def test_nearest_move_source_equals_from_scratch(problem, data):
+    n, edges, nodes, offsets, ids = problem
+    if not ids:
+        return
+    g = csr(n, edges)
+    dist, label = nearest(g, nodes, offsets, ids)
+    r = data.draw(st.integers(0, len(ids) - 1))
+    node = data.draw(st.integers(0, n - 1))
+    offset = float(data.draw(st.integers(0, 4)))
+    got = routing.nearest_move_source(
+        g[:3], g[3:], dist, label, ids[r], node, offset, nodes, offsets, ids
+    )
+    moved_nodes, moved_offsets = list(nodes), list(offsets)
+    moved_nodes[r], moved_offsets[r] = node, offset
+    assert same(got, nearest(g, moved_nodes, moved_offsets, ids))
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(max_nodes=20, max_sources=4), st.data())
+def test_nearest_updates_with_colocated_sources(problem, data):
+    n, edges, nodes, offsets, ids = problem
+    if not ids:
+        return
+    g = csr(n, edges)
+    # a second source on the node of an existing one, at the same or another offset
+    host = data.draw(st.integers(0, len(ids) - 1))
+    offset = float(data.draw(st.integers(0, 4)))
+    new_id = data.draw(st.integers(0, 40).filter(lambda x: x not in ids))
+    dist, label = nearest(g, nodes, offsets, ids)
+    all_sources = ([*nodes, nodes[host]], [*offsets, offset], [*ids, new_id])
+    added = routing.nearest_add_source(*g[:3], dist, label, nodes[host], offset, new_id)
+    assert same(added, nearest(g, *all_sources))
+    # closing the host leaves its co-located twin in charge of its region
+    keep = [i for i in range(len(ids) + 1) if i != host]
+    got = routing.nearest_remove_source(g[:3], g[3:], *added, ids[host], *all_sources)
+    assert same(got, nearest(g, *([x[i] for i in keep] for x in all_sources)))
+
+
+def test_nearest_sequence_of_edits_on_a_larger_graph():
+    rng = np.random.default_rng(11)
+    n = 400
+    a = rng.integers(0, n, 900)
+    b = rng.integers(0, n, 900)
+    w = rng.integers(1, 50, 900).astype(float)
+    edges = [(int(x), int(y), float(z)) for x, y, z in zip(a, b, w, strict=True)]
+    edges += [(y, x, z) for x, y, z in edges[:700]]  # some one-way edges, some isolated parts
+    g = csr(n, edges)
+    nodes = list(rng.integers(0, n, 6))
+    offsets = [float(x) for x in rng.integers(0, 30, 6)]
+    ids = list(range(6))
+    state = nearest(g, nodes, offsets, ids)
+    for step in range(45):
+        op = step % 3
+        if op == 0:
+            new_id = max(ids, default=-1) + 1
+            node, offset = int(rng.integers(0, n)), float(rng.integers(0, 30))
+            state = routing.nearest_add_source(*g[:3], *state, node, offset, new_id)
+            nodes, offsets, ids = [*nodes, node], [*offsets, offset], [*ids, new_id]
+        elif op == 1 and ids:
+            r = int(rng.integers(0, len(ids)))
+            state = routing.nearest_remove_source(g[:3], g[3:], *state, ids[r], nodes, offsets, ids)
+            del nodes[r], offsets[r], ids[r]
+        elif ids:
+            r = int(rng.integers(0, len(ids)))
+            node, offset = int(rng.integers(0, n)), float(rng.integers(0, 30))
+            state = routing.nearest_move_source(
+                g[:3], g[3:], *state, ids[r], node, offset, nodes, offsets, ids
+            )
+            nodes[r], offsets[r] = node, offset
+        assert same(state, nearest(g, nodes, offsets, ids))

@@ -159,6 +159,11 @@ _CSS: Final = """
 .sk-popup table { border-collapse: collapse; margin-top: 4px; }
 .sk-popup th { font-weight: 600; padding: 1px 8px 1px 0; vertical-align: top; color: #333; }
 .sk-popup td { padding: 1px 0; }
+.sk-changed { padding: 1px; border-radius: 50%; background: #111;
+  box-shadow: 0 0 0 3px #ffd400; }
+.sk-closed { width: 22px; height: 22px; display: flex; align-items: center; justify-content: center;
+  background: #6b6b6b; color: #fff; font: 700 14px/1 system-ui, "DejaVu Sans", sans-serif;
+  border: 2px solid #fff; border-radius: 50%; box-shadow: 0 0 0 1px rgba(0,0,0,.6); }
 .sk-legend { background: rgba(255,255,255,.96); color: #1a1a1a; padding: 6px 10px;
   border-radius: 6px; box-shadow: 0 1px 5px rgba(0,0,0,.35); font-size: 12.5px; line-height: 1.3;
   max-height: 45vh; overflow-y: auto; max-width: 280px; }
@@ -1462,12 +1467,14 @@ def difference_layer(
     title: str,
     lang: str = "sv",
     show: bool = True,
+    attach: bool = True,
 ) -> folium.FeatureGroup:
     """Add a diverging choropleth of minutes gained or lost per cell (after − before).
 
     ``change_min`` is indexed like ``cells``: negative is faster, ``+inf`` lost all access,
     ``-inf`` gained access from none (drawn as the fastest class).  Cells whose change rounds
-    to zero are drawn light grey, so anyone made slower stands out in red.
+    to zero are drawn light grey, so anyone made slower stands out in red.  ``attach=False``
+    returns a stand-alone layer with its own legend box, as :func:`travel_time_layer` does.
     """
     use_local_assets()
     _require_metric(cells, "cells")
@@ -1490,14 +1497,64 @@ def difference_layer(
             ),
             minutes=shown,
         ).add_to(group)
+    items = [(_fill_swatch(colour), label) for colour, label in difference_classes(lang)]
+    if not attach:
+        box = Legend(lang)
+        box.set_section("difference", title, items, columns=2)
+        group.add_child(LayerLegend(box))
+        return group
     group.add_to(m)
-    legend(m, lang).set_section(
-        "difference",
-        title,
-        [(_fill_swatch(colour), label) for colour, label in difference_classes(lang)],
-        columns=2,
-    )
+    legend(m, lang).set_section("difference", title, items, columns=2)
     _keep_controls_last(m)
+    return group
+
+
+def changed_services_layer(
+    before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, title: str, lang: str = "sv"
+) -> folium.FeatureGroup:
+    """Return a stand-alone layer marking what a scenario changes among the services.
+
+    New and moved services get their category marker with a thick outline; closed ones a
+    grey ✕ at their old place.  Meant for ``st_folium(feature_group_to_add=...)`` over a base
+    map showing today's services, so that editing a scenario does not rebuild the map.
+    """
+    use_local_assets()
+    group = folium.FeatureGroup(name=escape_text(title), show=True)
+    old = before.set_index("service_id").geometry
+    shown_after = _display(after) if len(after) else after
+    for _, row in shown_after.iterrows():
+        service_id = row["service_id"]
+        original = after.loc[after["service_id"] == service_id].geometry.iloc[0]
+        if service_id in old.index and old[service_id].equals(original):
+            continue
+        category = CATEGORY_BY_ID[str(row["category"])]
+        label = t("maps.changed.new", lang, name=_vocabulary("category", category.id, lang))
+        folium.Marker(
+            [row.geometry.y, row.geometry.x],
+            icon=folium.DivIcon(
+                html=f'<div class="sk-changed">{_marker_html(category, label)}</div>',
+                icon_size=(28, 28),
+                icon_anchor=(14, 14),
+                class_name="sk-icon",
+            ),
+            tooltip=escape_text(f"{label}: {row['name']}"),
+        ).add_to(group)
+    closed = before[~before["service_id"].isin(set(after["service_id"]))]
+    for _, row in (_display(closed) if len(closed) else closed).iterrows():
+        label = t("maps.changed.closed", lang, name=str(row["name"]))
+        name = escape_text(label)
+        folium.Marker(
+            [row.geometry.y, row.geometry.x],
+            icon=folium.DivIcon(
+                html=(
+                    f'<div class="sk-closed" role="img" aria-label="{name}" title="{name}">✕</div>'
+                ),
+                icon_size=(22, 22),
+                icon_anchor=(11, 11),
+                class_name="sk-icon",
+            ),
+            tooltip=name,
+        ).add_to(group)
     return group
 
 

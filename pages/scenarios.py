@@ -419,9 +419,12 @@ age = col_age.selectbox(
     key="compare_age",
 )
 
+# Today's map stays the same while the scenario is edited; the cells' change and the changed
+# services are sent as separate layers, so an edit replaces them without rebuilding the map.
 m = maps.base_map(region, lang)
+maps.services_layer(m, baseline.services, lang)
 change = result.comparison.cell_change_min[shown_category]
-maps.difference_layer(
+difference = maps.difference_layer(
     m,
     region.population,
     pd.Series(change.to_numpy(), index=region.population.index),
@@ -432,9 +435,19 @@ maps.difference_layer(
         mode=t(f"mode.{mode}", lang).lower(),
     ),
     lang,
+    attach=False,
 )
-maps.services_layer(m, after.services, lang, categories=list(set(after.services["category"])))
-st_folium(m, returned_objects=[], height=520, use_container_width=True, key="scenario_map")
+changed = maps.changed_services_layer(
+    baseline.services, after.services, t("maps.layer.scenario_changes", lang), lang
+)
+st_folium(
+    m,
+    returned_objects=[],
+    height=520,
+    use_container_width=True,
+    key="scenario_map",
+    feature_group_to_add=[difference, changed],
+)
 
 rows = summary[(summary["category"] == shown_category) & (summary["weight"] == age)]
 st.markdown(f"**{t('scen.table_title', lang)}**")

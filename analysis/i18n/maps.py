@@ -120,4 +120,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "maps.diff.slower_more": ("mer än {minutes} min längre", "over {minutes} min slower"),
     "maps.diff.lost": ("förlorar all tillgång", "loses all access"),
     "maps.field.travel_time_change": ("Ändrad restid", "Change in travel time"),
+    "maps.changed.new": ("Ny eller flyttad: {name}", "New or moved: {name}"),
+    "maps.changed.closed": ("Stängs: {name}", "Closes: {name}"),
+    "maps.layer.scenario_changes": ("Scenariots ändringar", "The scenario's changes"),
 }

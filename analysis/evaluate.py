@@ -104,8 +104,12 @@ def evaluate(
     threshold_min: float = 20.0,
     needs: gpd.GeoDataFrame | None = None,
     budget_parameters: budget.BudgetParameters | None = None,
+    weights: Sequence[str] = indicators.WEIGHT_COLUMNS,
 ) -> ScenarioResult:
     """Compare ``scenario_analysis`` (of ``scenario``) with ``baseline``.
+
+    ``weights`` are the population columns the comparison reports on (everyone and every age
+    group by default; a page showing one age group at a time can ask for fewer, which is faster).
 
     ``needs`` are the registered needs (EPSG:3006 points with ``category``); a need is *newly
     met* when the nearest service of its category is beyond the threshold before and within
@@ -121,7 +125,9 @@ def evaluate(
         for c in before_minutes.columns
         if not np.array_equal(before_minutes[c].to_numpy(), after_minutes[c].to_numpy())
     ] or list(before_minutes.columns[:1])
-    comparison = indicators.compare(before_minutes[changed], after_minutes[changed], population)
+    comparison = indicators.compare(
+        before_minutes[changed], after_minutes[changed], population, weights=weights
+    )
     one_before = accessibility.bundle_one_place_minutes(baseline, mode)
     one_after = accessibility.bundle_one_place_minutes(scenario_analysis, mode)
     bundle_before = indicators.bundle_index(

@@ -34,13 +34,21 @@ services = region.services
 
 
 def _site_label(site_id: str) -> str:
-    row = sites.loc[site_id]
-    return f"{row['name']} ({locality_names.get(row['locality_id'], row['locality_id'])})"
+    return SITE_LABELS[site_id]
+
+
+SERVICE_LABELS = {
+    row.service_id: f"{row.name} – {category_names[row.category]}"
+    for row in services[["service_id", "name", "category"]].itertuples(index=False)
+}
+SITE_LABELS = {
+    site_id: f"{row['name']} ({locality_names.get(row['locality_id'], row['locality_id'])})"
+    for site_id, row in sites.iterrows()
+}
 
 
 def _service_label(service_id: str) -> str:
-    row = services.loc[services["service_id"] == service_id].iloc[0]
-    return f"{row['name']} – {category_names[row['category']]}"
+    return SERVICE_LABELS[service_id]
 
 
 def _sek(value: float) -> str:
@@ -115,6 +123,7 @@ with tab_hub:
         CATEGORY_IDS,
         default=list(evaluate.DEFAULT_HUB_CATEGORIES),
         format_func=lambda c: category_names[c],
+        placeholder=t("scen.choose_categories", lang),
         key="hub_categories",
     )
     move_from: dict[str, str] = {}
@@ -226,7 +235,10 @@ with tab_optimise:
     )
     use_needs = st.checkbox(t("scen.use_needs", lang), value=False)
     locked = st.multiselect(
-        t("scen.locked", lang), list(candidates["site_id"]), format_func=_site_label
+        t("scen.locked", lang),
+        list(candidates["site_id"]),
+        format_func=_site_label,
+        placeholder=t("scen.choose_sites", lang),
     )
     if st.button(t("scen.run_optimise", lang), key="run_optimise"):
         with st.spinner(t("scen.optimising", lang)), page.user_errors():
@@ -366,7 +378,19 @@ with page.user_errors(), st.spinner(t("scen.computing", lang)):
         }
     )
     stored_needs = needs.list_needs(database, region_id)
-    result = evaluate.evaluate(baseline, after, scenario, mode, threshold, stored_needs, params)
+    result = evaluate.evaluate(
+        baseline,
+        after,
+        scenario,
+        mode,
+        threshold,
+        stored_needs,
+        params,
+        # Everyone, and the age group the table below shows (one compared at a time: faster).
+        weights=tuple(
+            dict.fromkeys(("pop_total", st.session_state.get("compare_age", "pop_total")))
+        ),
+    )
 headline = result.headline()
 
 st.subheader(t("scen.effects", lang))

@@ -236,4 +236,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scen.csv_coordination_cost_sek": ("Samordningskostnad (kr)", "Coordination cost (SEK)"),
     "scen.csv_cost_after_sek": ("Kostnad efter (kr)", "Cost after (SEK)"),
     "scen.csv_change_sek": ("Förändring (kr)", "Change (SEK)"),
+    "scen.choose_sites": ("Välj platser", "Choose sites"),
+    "scen.choose_categories": ("Välj tjänster", "Choose services"),
 }

@@ -159,6 +159,8 @@ _CSS: Final = """
 .sk-popup table { border-collapse: collapse; margin-top: 4px; }
 .sk-popup th { font-weight: 600; padding: 1px 8px 1px 0; vertical-align: top; color: #333; }
 .sk-popup td { padding: 1px 0; }
+.sk-site { width: 10px; height: 10px; background: #fff; border: 2px solid #333;
+  box-sizing: border-box; }
 .sk-changed { padding: 1px; border-radius: 50%; background: #111;
   box-shadow: 0 0 0 3px #ffd400; }
 .sk-closed { width: 22px; height: 22px; display: flex; align-items: center; justify-content: center;
@@ -1558,6 +1560,36 @@ def changed_services_layer(
     return group
 
 
+def candidate_sites_layer(
+    m: folium.Map, sites: gpd.GeoDataFrame, lang: str = "sv"
+) -> folium.FeatureGroup:
+    """Add the candidate host sites (where a hub could go) as small clickable squares."""
+    use_local_assets()
+    _require_metric(sites, "sites")
+    group = folium.FeatureGroup(name=escape_text(t("maps.layer.candidates", lang)), show=True)
+    candidates = sites[sites["is_candidate"]] if "is_candidate" in sites.columns else sites
+    for _, row in (_display(candidates) if len(candidates) else candidates).iterrows():
+        name = escape_text(f"{t('maps.layer.candidate', lang)}: {row['name']}")
+        folium.Marker(
+            [row.geometry.y, row.geometry.x],
+            icon=folium.DivIcon(
+                html=f'<div class="sk-site" role="img" aria-label="{name}" title="{name}"></div>',
+                icon_size=(12, 12),
+                icon_anchor=(6, 6),
+                class_name="sk-icon",
+            ),
+            tooltip=name,
+        ).add_to(group)
+    group.add_to(m)
+    legend(m, lang).set_section(
+        "candidates",
+        t("maps.layer.candidates", lang),
+        [('<div class="sk-site" aria-hidden="true"></div>', t("maps.layer.candidate", lang))],
+    )
+    _keep_controls_last(m)
+    return group
+
+
 # --- Clicks -----------------------------------------------------------------------------------
 _TO_METRIC = pyproj.Transformer.from_crs(settings.CRS_DISPLAY, settings.CRS_METRIC, always_xy=True)
 
@@ -1605,3 +1637,17 @@ def cell_at(region: Region, lat: float, lng: float) -> pd.Series | None:
     population = region.population
     hits = population.sindex.query(shapely.Point(x, y), predicate="intersects")
     return None if len(hits) == 0 else population.iloc[int(hits[0])]
+
+
+def nearest_site(
+    region: Region, lat: float, lng: float, max_distance_m: float = 300.0
+) -> str | None:
+    """Return the id of the candidate site nearest a clicked position, if within reach."""
+    x, y = _TO_METRIC.transform(lng, lat)
+    sites = region.sites
+    candidates = sites[sites["is_candidate"]] if "is_candidate" in sites.columns else sites
+    if candidates.empty:
+        return None
+    distances = candidates.geometry.distance(shapely.Point(x, y)).to_numpy()
+    best = int(np.argmin(distances))
+    return str(candidates["site_id"].iloc[best]) if distances[best] <= max_distance_m else None

@@ -115,6 +115,9 @@ tab_hub, tab_close, tab_hours, tab_optimise, tab_vulnerable = st.tabs(
 )
 with tab_hub:
     st.caption(t("scen.hub_help", lang))
+    st.caption(t("scen.click_site", lang))
+    if "hub_site_next" in st.session_state:  # a site clicked on the map below
+        st.session_state["hub_site"] = st.session_state.pop("hub_site_next")
     site_id = st.selectbox(
         t("scen.site", lang), list(candidates["site_id"]), format_func=_site_label, key="hub_site"
     )
@@ -446,6 +449,7 @@ age = col_age.selectbox(
 # Today's map stays the same while the scenario is edited; the cells' change and the changed
 # services are sent as separate layers, so an edit replaces them without rebuilding the map.
 m = maps.base_map(region, lang)
+maps.candidate_sites_layer(m, region.sites, lang)
 maps.services_layer(m, baseline.services, lang)
 change = result.comparison.cell_change_min[shown_category]
 difference = maps.difference_layer(
@@ -464,14 +468,22 @@ difference = maps.difference_layer(
 changed = maps.changed_services_layer(
     baseline.services, after.services, t("maps.layer.scenario_changes", lang), lang
 )
-st_folium(
+clicked = st_folium(
     m,
-    returned_objects=[],
+    returned_objects=["last_object_clicked"],
     height=520,
     use_container_width=True,
     key="scenario_map",
     feature_group_to_add=[difference, changed],
 )
+position = (clicked or {}).get("last_object_clicked")
+if position and position != st.session_state.get("scenario_map_click"):
+    # Only a new click picks a site (st_folium keeps returning the last one).
+    st.session_state["scenario_map_click"] = position
+    site = maps.nearest_site(region, float(position["lat"]), float(position["lng"]))
+    if site is not None and site != st.session_state.get("hub_site"):
+        st.session_state["hub_site_next"] = site
+        st.rerun()
 
 rows = summary[(summary["category"] == shown_category) & (summary["weight"] == age)]
 st.markdown(f"**{t('scen.table_title', lang)}**")

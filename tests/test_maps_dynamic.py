@@ -52,3 +52,11 @@ def test_changed_services_marks_new_moved_and_closed() -> None:
     assert page.count("sk-changed") >= 2  # the style rule and the moved service
     assert page.count("sk-closed") == 2  # the style rule and the one closed service
     assert "Stängs:" in page
+
+
+def test_nearest_site_finds_a_clicked_candidate_within_reach() -> None:
+    region = _tiny_region()
+    site = region.sites[region.sites["is_candidate"]].iloc[0]
+    lon, lat = maps._TO_METRIC.transform(site.geometry.x, site.geometry.y, direction="INVERSE")
+    assert maps.nearest_site(region, lat, lon) == site["site_id"]
+    assert maps.nearest_site(region, lat + 1.0, lon) is None  # 110 km away

@@ -123,4 +123,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "maps.changed.new": ("Ny eller flyttad: {name}", "New or moved: {name}"),
     "maps.changed.closed": ("Stängs: {name}", "Closes: {name}"),
     "maps.layer.scenario_changes": ("Scenariots ändringar", "The scenario's changes"),
+    "maps.layer.candidates": ("Möjliga platser för servicepunkter", "Possible hub sites"),
+    "maps.layer.candidate": ("Möjlig plats", "Possible site"),
 }

@@ -238,4 +238,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scen.csv_change_sek": ("Förändring (kr)", "Change (SEK)"),
     "scen.choose_sites": ("Välj platser", "Choose sites"),
     "scen.choose_categories": ("Välj tjänster", "Choose services"),
+    "scen.click_site": (
+        "Välj plats i listan, eller klicka på en plats (vit ruta) eller en servicepunkt på "
+        "kartan längre ned.",
+        "Choose a site in the list, or click a site (white square) or a service on the map below.",
+    ),
 }

@@ -24,11 +24,17 @@ import pandas as pd
 import pyproj
 import shapely
 
-from analysis import model, routing, settings, store
+from analysis import indicators, model, routing, settings, store
 from analysis.io import Region
 from analysis.network import Network, build_network, snap_points
 from analysis.scenarios import Scenario, apply_changes
-from analysis.traveltime import RoutingState, TravelTimes, minutes_frame, time_to_sites
+from analysis.traveltime import (
+    RoutingState,
+    TravelTimes,
+    minutes_frame,
+    service_to_cell_matrix,
+    time_to_sites,
+)
 
 SECONDS_PER_MINUTE: Final = 60.0
 _TO_METRIC: Final = pyproj.Transformer.from_crs(
@@ -336,3 +342,23 @@ def travel_time_table(analysis: Analysis, modes: tuple[str, ...] = ("car",)) -> 
             columns[f"{mode}_{category}_second_min"] = tt.second_s[m, c] / SECONDS_PER_MINUTE
         columns[f"{mode}_off_network"] = tt.off_network[m]
     return gpd.GeoDataFrame(columns, geometry=population.geometry.to_numpy(), crs=population.crs)
+
+
+def e2sfca_per_cell(analysis: Analysis, category: str, mode: str) -> pd.Series:
+    """Return each cell's E2SFCA ratio for ``category``: capacity per resident within reach.
+
+    Supply is the services' ``capacity`` (pupils, patients per day, or 1 per service point);
+    demand is the cells' residents; the catchment and its distance-decay steps are
+    :data:`~analysis.settings.E2SFCA_STEPS_MIN` (30 min by default).  Indexed by ``cell_id``.
+    """
+    population = analysis.region.population
+    services = analysis.services.loc[analysis.services["category"] == category]
+    cells = pd.Index(population["cell_id"], name="cell_id")
+    if services.empty:
+        return pd.Series(0.0, index=cells, name="e2sfca")
+    limit_s = max(settings.E2SFCA_STEPS_MIN) * SECONDS_PER_MINUTE
+    cost = service_to_cell_matrix(analysis.network, population, services, mode, limit_s)
+    demand = pd.Series(population["pop_total"].to_numpy(dtype=float), index=cells)
+    supply = pd.Series(services["capacity"].to_numpy(dtype=float), index=services["service_id"])
+    ratio = indicators.e2sfca(demand, supply, cost)
+    return pd.Series(ratio.to_numpy(), index=cells, name="e2sfca")

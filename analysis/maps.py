@@ -1590,6 +1590,50 @@ def candidate_sites_layer(
     return group
 
 
+#: Fill colours of isochrone bands, nearest first (the travel-time palette's first four).
+ISOCHRONE_COLOURS: Final = ("#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154")
+
+
+def isochrone_layer(
+    bands: gpd.GeoDataFrame, start: tuple[float, float], title: str, lang: str = "sv"
+) -> folium.FeatureGroup:
+    """Return a stand-alone layer of nested travel-time bands from a clicked point.
+
+    ``bands`` is :func:`analysis.isochrones.isochrones` output (``band_min``, EPSG:3006,
+    nested); the largest band is drawn first so the nearest stays on top.  ``start`` is the
+    clicked ``(lat, lon)``.  Carries its own legend box, for ``feature_group_to_add``.
+    """
+    use_local_assets()
+    _require_metric(bands, "isochrones")
+    group = folium.FeatureGroup(name=escape_text(title), show=True)
+    shown = _display(bands[~bands.geometry.is_empty]).sort_values("band_min", ascending=False)
+    colours = dict(zip(sorted(bands["band_min"]), ISOCHRONE_COLOURS, strict=False))
+    for _, row in shown.iterrows():
+        colour = colours[row["band_min"]]
+        folium.GeoJson(
+            row.geometry.__geo_interface__,
+            style_function=lambda _feature, colour=colour: {
+                "color": colour,
+                "weight": 1,
+                "fillColor": colour,
+                "fillOpacity": 0.35,
+            },
+            tooltip=escape_text(t("maps.isochrone.band", lang, minutes=f"{row['band_min']:g}")),
+        ).add_to(group)
+    folium.CircleMarker(start, radius=6, color="#08306b", fill=True, fill_opacity=1).add_to(group)
+    box = Legend(lang)
+    box.set_section(
+        "isochrones",
+        title,
+        [
+            (_fill_swatch(colours[band]), t("maps.isochrone.band", lang, minutes=f"{band:g}"))
+            for band in sorted(colours)
+        ],
+    )
+    group.add_child(LayerLegend(box))
+    return group
+
+
 # --- Clicks -----------------------------------------------------------------------------------
 _TO_METRIC = pyproj.Transformer.from_crs(settings.CRS_DISPLAY, settings.CRS_METRIC, always_xy=True)
 

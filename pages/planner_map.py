@@ -13,8 +13,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis import indicators, maps, needs
+from analysis import accessibility, indicators, maps, needs
 from analysis.i18n import fmt_minutes, fmt_number, t
+from analysis.isochrones import isochrones
 from analysis.model import CATEGORIES
 from analysis.settings import AGE_GROUPS, MODES
 from ui import auth, data, page, tables
@@ -43,6 +44,9 @@ with st.sidebar.expander(t("planner_map.travel_times", lang), expanded=True):
         format_func=lambda value: t(f"mode.{value}", lang),
         horizontal=True,
         key="planner_map_time_mode",
+    )
+    show_isochrones = st.checkbox(
+        t("planner_map.isochrones", lang), value=False, key="planner_map_isochrones"
     )
 
 with st.sidebar.expander(t("planner_map.layers", lang), expanded=True):
@@ -104,14 +108,37 @@ st.caption(
     )
 )
 
+extra_layers = [layer for layer in (time_layer,) if layer is not None]
+iso_point = st.session_state.get("planner_map_iso_point") if show_isochrones else None
+if iso_point is not None:
+    with page.user_errors():
+        bands = isochrones(
+            baseline.network, accessibility.lonlat_to_metric(iso_point[1], iso_point[0]), time_mode
+        )
+        extra_layers.append(
+            maps.isochrone_layer(
+                bands,
+                iso_point,
+                t("planner_map.isochrone_title", lang, mode=t(f"mode.{time_mode}", lang).lower()),
+                lang,
+            )
+        )
+if show_isochrones:
+    st.caption(t("planner_map.isochrone_hint", lang))
 result = st_folium(
     m,
     key="planner_map",
     height=680,
     use_container_width=True,
-    returned_objects=["last_object_clicked"],
-    feature_group_to_add=time_layer,
+    returned_objects=["last_object_clicked", "last_clicked"],
+    feature_group_to_add=extra_layers or None,
 )
+map_click = (result or {}).get("last_clicked")
+if show_isochrones and map_click:
+    spot = (float(map_click["lat"]), float(map_click["lng"]))
+    if spot != st.session_state.get("planner_map_iso_point"):
+        st.session_state["planner_map_iso_point"] = spot
+        st.rerun()
 if region.info.fictional:
     st.caption(t("planner_map.fictional_caption", lang))
 
@@ -183,3 +210,7 @@ if time_category is not None:
     )
     st.dataframe(tables.indicator_display(table, region, lang), hide_index=True)
     st.caption(t("planner_map.indicator_caption", lang))
+    with st.expander(t("planner_map.e2sfca_title", lang)):
+        ratio = accessibility.e2sfca_per_cell(baseline, time_category, time_mode)
+        st.dataframe(tables.e2sfca_display(ratio, region, lang), hide_index=True)
+        st.caption(t("planner_map.e2sfca_caption", lang))

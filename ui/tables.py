@@ -54,3 +54,46 @@ def indicator_display(
             [names.get(g, g) for g in ordered["group"]], name=t("common.locality", lang)
         ),
     ).reset_index()
+
+
+def e2sfca_display(ratio: pd.Series, region: Region, lang: str) -> pd.DataFrame:
+    """Return E2SFCA ratios (per cell, by ``cell_id``) as capacity per 1 000 residents per locality.
+
+    A locality's figure is its residents' weighted mean ratio (total capacity reaching them
+    divided by their number), times 1 000.
+    """
+    names = locality_names(region, lang)
+    cells = region.population.set_index("cell_id")
+    frame = pd.DataFrame(
+        {
+            "group": cells["locality_id"].fillna(settings.RURAL_LOCALITY_ID),
+            "weighted": ratio.reindex(cells.index).fillna(0.0) * cells["pop_total"],
+            "residents": cells["pop_total"],
+        }
+    )
+    per_group = frame.groupby("group")[["weighted", "residents"]].sum()
+    per_group.loc["all"] = per_group.sum()
+    per_group = per_group.assign(
+        value=1000
+        * per_group["weighted"]
+        / per_group["residents"].where(per_group["residents"] > 0)
+    )
+    order = sorted(
+        per_group.index,
+        key=lambda g: (
+            0 if g == "all" else 2 if g == settings.RURAL_LOCALITY_ID else 1,
+            names.get(g, g),
+        ),
+    )
+    per_group = per_group.loc[order]
+    return pd.DataFrame(
+        {
+            t("common.locality", lang): [names.get(g, g) for g in per_group.index],
+            t("indicators.residents", lang): [
+                fmt_number(v, 0, lang) for v in per_group["residents"]
+            ],
+            t("planner_map.e2sfca_value", lang): [
+                fmt_number(v, 2, lang) for v in per_group["value"]
+            ],
+        }
+    )

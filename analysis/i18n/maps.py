@@ -125,4 +125,30 @@ TEXTS: dict[str, tuple[str, str]] = {
     "maps.layer.scenario_changes": ("Scenariots ändringar", "The scenario's changes"),
     "maps.layer.candidates": ("Möjliga platser för servicepunkter", "Possible hub sites"),
     "maps.layer.candidate": ("Möjlig plats", "Possible site"),
+    "maps.isochrone.band": ("inom {minutes} min", "within {minutes} min"),
+    "planner_map.isochrones": (
+        "Restidszoner från en punkt jag klickar på",
+        "Travel-time zones from a point I click",
+    ),
+    "planner_map.isochrone_title": (
+        "Nås från klickad punkt, {mode}",
+        "Reached from the click, {mode}",
+    ),
+    "planner_map.isochrone_hint": (
+        "Klicka på kartan för att se vad som nås inom 5, 10, 20 och 30 minuter därifrån.",
+        "Click the map to see what is reached within 5, 10, 20 and 30 minutes from there.",
+    ),
+    "planner_map.e2sfca_title": (
+        "Kapacitet per 1 000 invånare inom 30 min (E2SFCA)",
+        "Capacity per 1,000 residents within 30 min (E2SFCA)",
+    ),
+    "planner_map.e2sfca_caption": (
+        "Tvåstegsmetod med avståndsavtagande vikter (10/20/30 min): tjänsternas kapacitet "
+        "(elever, patienter per dag eller 1 per servicepunkt) delad på invånarna som når dem, "
+        "summerad för varje ruta och vägd per ort.",
+        "Enhanced two-step floating catchment with step weights (10/20/30 min): the services' "
+        "capacity (pupils, patients per day or 1 per service point) shared among the residents "
+        "who reach them, summed per cell and weighted per locality.",
+    ),
+    "planner_map.e2sfca_value": ("Per 1 000 invånare", "Per 1,000 residents"),
 }

@@ -58,3 +58,28 @@ def test_travel_time_layer_legend_and_locality_table(
     page.wait_for_timeout(1500)
     page.screenshot(path=str(screenshot_dir / "planner_travel_times.png"), full_page=True)
     assert request_log.foreign() == []
+
+
+def test_isochrones_from_a_clicked_point(
+    planner_page: Any, request_log: Any, screenshot_dir: Path
+) -> None:
+    page = planner_page
+    page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Restidszoner från en punkt jag klickar på").click()
+    page.get_by_text("Klicka på kartan för att se", exact=False).wait_for(timeout=TIMEOUT_MS)
+    frame = page.frame_locator('iframe[title*="folium"]').first
+    container = frame.locator(".leaflet-container")
+    container.wait_for(timeout=TIMEOUT_MS)
+    box = container.bounding_box()
+    container.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.5})
+    page.wait_for_function(
+        """() => {
+            const doc = document.querySelector('iframe[title*="folium"]')?.contentDocument;
+            return !!doc && [...doc.querySelectorAll('.sk-legend-layer')]
+                .some(legend => legend.textContent.includes('inom 30 min'));
+        }""",
+        timeout=TIMEOUT_MS,
+    )
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(screenshot_dir / "planner_isochrones.png"))
+    assert request_log.foreign() == []

@@ -1165,6 +1165,19 @@ class _CellGrid(MacroElement):  # type: ignore[misc]
         return _js_string(self.pane)
 
 
+def _integer_classes(
+    breaks: Sequence[int], colours: Sequence[str], lang: str
+) -> list[tuple[str, str]]:
+    """Return ``(colour, "low–high")`` classes of whole numbers, the last open ("50 or more")."""
+    upper = [b - 1 for b in breaks[1:]]
+    labels = [
+        t("maps.band.range", lang, low=fmt_number(low, 0, lang), high=fmt_number(high, 0, lang))
+        for low, high in zip(breaks[:-1], upper, strict=True)
+    ]
+    labels.append(t("maps.band.at_least", lang, low=fmt_number(breaks[-1], 0, lang)))
+    return list(zip(colours, labels, strict=True))
+
+
 def count_classes(lang: str = "sv") -> list[tuple[str, str]]:
     """Return the classes of counts per cell as ``(colour, label)`` pairs.
 
@@ -1175,13 +1188,7 @@ def count_classes(lang: str = "sv") -> list[tuple[str, str]]:
     >>> count_classes()[-1]
     ('#4a1486', '50 eller fler')
     """
-    upper = [b - 1 for b in COUNT_BREAKS[1:]]
-    labels = [
-        t("maps.band.range", lang, low=fmt_number(low, 0, lang), high=fmt_number(high, 0, lang))
-        for low, high in zip(COUNT_BREAKS[:-1], upper, strict=True)
-    ]
-    labels.append(t("maps.band.at_least", lang, low=fmt_number(COUNT_BREAKS[-1], 0, lang)))
-    return list(zip(COUNT_COLOURS, labels, strict=True))
+    return _integer_classes(COUNT_BREAKS, COUNT_COLOURS, lang)
 
 
 def count_layer(
@@ -1270,13 +1277,7 @@ def population_classes(lang: str = "sv") -> list[tuple[str, str]]:
     >>> population_classes()[-1]
     ('#8c2d04', '100 eller fler')
     """
-    upper = [b - 1 for b in POPULATION_BREAKS[1:]]
-    labels = [
-        t("maps.band.range", lang, low=fmt_number(low, 0, lang), high=fmt_number(high, 0, lang))
-        for low, high in zip(POPULATION_BREAKS[:-1], upper, strict=True)
-    ]
-    labels.append(t("maps.band.at_least", lang, low=fmt_number(POPULATION_BREAKS[-1], 0, lang)))
-    return list(zip(POPULATION_COLOURS, labels, strict=True))
+    return _integer_classes(POPULATION_BREAKS, POPULATION_COLOURS, lang)
 
 
 def population_layer(

@@ -67,6 +67,23 @@ EVERYDAY_BUNDLE: Final[dict[str, tuple[str, ...]]] = {
 #: Who pays for / runs a service (the quadruple helix plus the public levels).
 SECTORS: Final = ("municipality", "region", "state", "private", "non_profit", "academia")
 
+#: Who usually runs a service of each category: the sector a new or imported service gets when
+#: nothing else is said (the planner or the list can say otherwise).
+DEFAULT_SECTOR: Final[dict[str, str]] = {
+    "grocery_full": "private",
+    "grocery_convenience": "private",
+    "pharmacy": "private",
+    "pharmacy_agent": "private",
+    "health_centre": "region",
+    "school_primary": "municipality",
+    "preschool": "municipality",
+    "library": "municipality",
+    "parcel_agent": "private",
+    "cash": "private",
+    "fuel": "private",
+    "contact_office": "municipality",
+}
+
 #: Road classes, from highest to lowest.
 ROAD_CLASSES: Final = tuple(settings.CAR_SPEED_BY_CLASS_KMH)
 

@@ -25,25 +25,10 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.errors import ValidationError
-from analysis.model import CATEGORY_IDS, SECTORS
+from analysis.model import CATEGORY_IDS, DEFAULT_SECTOR, SECTORS
 
 CHANGE_KINDS: Final = ("add", "close", "move", "hub", "hours")
 
-#: Who runs a new service of a category by default (the planner can override it per change).
-DEFAULT_SECTOR: Final[dict[str, str]] = {
-    "grocery_full": "private",
-    "grocery_convenience": "private",
-    "pharmacy": "private",
-    "pharmacy_agent": "private",
-    "health_centre": "region",
-    "school_primary": "municipality",
-    "preschool": "municipality",
-    "library": "municipality",
-    "parcel_agent": "private",
-    "cash": "private",
-    "fuel": "private",
-    "contact_office": "municipality",
-}
 
 #: Opening hours given to a new service placed in a hub unless the change says otherwise.
 DEFAULT_HUB_HOURS: Final = ("Mo-Fr 10:00-18:00; Sa 10:00-14:00", 44.0)

@@ -39,7 +39,7 @@ from analysis.importer.validate import (
     remove_workdir,
     stage_input,
 )
-from analysis.model import CATEGORY_IDS, SECTORS, SITE_KINDS
+from analysis.model import CATEGORY_IDS, DEFAULT_SECTOR, SECTORS, SITE_KINDS
 
 #: Columns of a normalised list, and the column names recognised without a mapping
 #: (compared lower-case, without accents or punctuation).
@@ -111,21 +111,6 @@ SECTOR_SYNONYMS: Final[dict[str, str]] = {
     "ideell": "non_profit",
     "forening": "non_profit",
     "akademi": "academia",
-}
-#: Sector of a service whose list gives none, by category.
-DEFAULT_SECTOR: Final[dict[str, str]] = {
-    "grocery_full": "private",
-    "grocery_convenience": "private",
-    "pharmacy": "private",
-    "pharmacy_agent": "private",
-    "health_centre": "region",
-    "school_primary": "municipality",
-    "preschool": "municipality",
-    "library": "municipality",
-    "parcel_agent": "private",
-    "cash": "private",
-    "fuel": "private",
-    "contact_office": "municipality",
 }
 #: Kind of the site a service creates, by category, when the list gives none.
 DEFAULT_SITE_KIND: Final[dict[str, str]] = {

@@ -237,7 +237,15 @@ def test_transaction_conflicts_are_retried(db: Store) -> None:
 
 _HOLD_SCRIPT = """
 import sys, time, duckdb
-con = duckdb.connect(sys.argv[1])
+deadline = time.monotonic() + 20
+while True:  # the test's own store may still be closing its connection (idle close)
+    try:
+        con = duckdb.connect(sys.argv[1])
+        break
+    except duckdb.IOException:
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(0.05)
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
 con.close()

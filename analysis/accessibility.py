@@ -359,6 +359,8 @@ def e2sfca_per_cell(analysis: Analysis, category: str, mode: str) -> pd.Series:
     limit_s = max(settings.E2SFCA_STEPS_MIN) * SECONDS_PER_MINUTE
     cost = service_to_cell_matrix(analysis.network, population, services, mode, limit_s)
     demand = pd.Series(population["pop_total"].to_numpy(dtype=float), index=cells)
-    supply = pd.Series(services["capacity"].to_numpy(dtype=float), index=services["service_id"])
+    # A service without a known capacity (e.g. imported from OpenStreetMap) counts as 1.
+    capacity = services["capacity"].astype(float).fillna(1.0)
+    supply = pd.Series(capacity.to_numpy(), index=services["service_id"])
     ratio = indicators.e2sfca(demand, supply, cost)
     return pd.Series(ratio.to_numpy(), index=cells, name="e2sfca")

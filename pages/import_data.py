@@ -34,6 +34,14 @@ PROGRESS_SV = {
 }
 
 
+def _label(key: str) -> str:
+    """The Swedish (or English) name of a report key: a section, a layer, a category …"""
+    for prefix in ("quality", "layer", "category", "road_class"):
+        if f"{prefix}.{key}" in TEXTS:
+            return t(f"{prefix}.{key}", lang)
+    return key
+
+
 def _message(error: ServicekartanError) -> str:
     return error.message_sv if lang == "sv" else str(error)
 
@@ -141,8 +149,15 @@ if start_clicked:
         st.stop()
     bar.progress(1.0, text=t("import_ui.done", lang))
     data.regions.clear()
-    st.success(t("import_ui.success", lang, name=name, region_id=folder.name))
     st.session_state["import_report_region"] = folder.name
+    st.session_state["import_succeeded"] = (name, folder.name)
+    # The sidebar's region picker was drawn before the import: run the app again so that it
+    # offers the new region, as the success message says.
+    st.rerun()
+
+succeeded = st.session_state.pop("import_succeeded", None)
+if succeeded is not None:
+    st.success(t("import_ui.success", lang, name=succeeded[0], region_id=succeeded[1]))
 
 st.subheader(t("import_ui.report", lang))
 report_region = st.session_state.get("import_report_region", state.region_id())
@@ -153,9 +168,7 @@ with page.user_errors():
     report = saved if saved.is_file() else importer.region_report(data.region(report_region))
     table = importer.quality_frame(report, language=lang)
     for column in ("section", "item"):
-        table[column] = [
-            t(f"quality.{key}", lang) if f"quality.{key}" in TEXTS else key for key in table[column]
-        ]
+        table[column] = [_label(key) for key in table[column]]
     table.columns = [
         t("import_ui.col_section", lang),
         t("import_ui.col_item", lang),

@@ -210,7 +210,7 @@ if time_category is not None:
     )
     st.dataframe(tables.indicator_display(table, region, lang), hide_index=True)
     st.caption(t("planner_map.indicator_caption", lang))
-    with st.expander(t("planner_map.e2sfca_title", lang)):
+    with st.expander(t("planner_map.e2sfca_title", lang)), page.user_errors():
         ratio = accessibility.e2sfca_per_cell(baseline, time_category, time_mode)
         st.dataframe(tables.e2sfca_display(ratio, region, lang), hide_index=True)
         st.caption(t("planner_map.e2sfca_caption", lang))

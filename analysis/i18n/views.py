@@ -444,4 +444,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "needs_ui.text_limit": ("Högst {limit} tecken.", "At most {limit} characters."),
     "needs_ui.filter_all": ("Alla (välj för att begränsa)", "All (choose to narrow down)"),
     "needs_ui.merge_placeholder": ("Välj behov med koden", "Choose needs by code"),
+    "layer.boundary": ("Kommungräns", "Boundary"),
+    "layer.roads": ("Vägar", "Roads"),
+    "layer.water": ("Sjöar och vattendrag", "Lakes and rivers"),
+    "layer.localities": ("Orter", "Localities"),
+    "layer.population": ("Befolkningsrutor", "Population cells"),
+    "layer.sites": ("Platser", "Sites"),
+    "layer.services": ("Servicepunkter", "Service points"),
+    "layer.needs": ("Registrerade behov", "Registered needs"),
 }

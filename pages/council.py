@@ -196,7 +196,7 @@ for column, minutes, key in (
 st.caption(t("council.map_caption", lang))
 
 table = locality_table(result)
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 
 content = brief.BriefContent(
     title=t("council.brief_title", lang),

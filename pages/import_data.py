@@ -101,10 +101,10 @@ if preview_clicked:
         st.caption(
             t("import_ui.preview_caption", lang, crs=result.crs or "–", rows=result.total_rows)
         )
-        st.dataframe(result.rows, hide_index=True, use_container_width=True)
+        st.dataframe(result.rows, hide_index=True, width="stretch")
         if len(result.errors):
             st.warning(t("import_ui.preview_errors", lang, count=len(result.errors)))
-            st.dataframe(result.errors, hide_index=True, use_container_width=True)
+            st.dataframe(result.errors, hide_index=True, width="stretch")
 
 if start_clicked:
     missing = [
@@ -174,4 +174,4 @@ with page.user_errors():
         t("import_ui.col_item", lang),
         t("import_ui.col_value", lang),
     ]
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")

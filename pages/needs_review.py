@@ -118,7 +118,7 @@ with tab_list:
         selection = st.dataframe(
             table,
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             on_select="rerun",
             selection_mode="single-row",
             key="needs_table",
@@ -188,7 +188,7 @@ with tab_list:
             if trail.empty:
                 st.caption(t("common.empty", lang))
             else:
-                st.dataframe(trail, hide_index=True, use_container_width=True)
+                st.dataframe(trail, hide_index=True, width="stretch")
             with st.expander(t("needs_ui.erase", lang)):
                 st.warning(t("needs_ui.erase_warning", lang))
                 confirm = st.checkbox(t("needs_ui.erase_confirm", lang), key=f"erase-ok-{need_id}")
@@ -240,7 +240,7 @@ with tab_analysis:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
     st.markdown(f"**{t('needs_ui.unmet', lang)}**")
     col_mode, col_threshold = st.columns(2)
@@ -274,7 +274,7 @@ with tab_analysis:
                     }
                 ),
                 hide_index=True,
-                use_container_width=True,
+                width="stretch",
             )
 
 # --- Import and export ---------------------------------------------------------------------------
@@ -327,7 +327,7 @@ with tab_io:
                     errors=preview.n_errors,
                 )
             )
-            st.dataframe(preview.frame.head(50), hide_index=True, use_container_width=True)
+            st.dataframe(preview.frame.head(50), hide_index=True, width="stretch")
             if st.button(
                 t("needs_ui.import_go", lang), type="primary", disabled=preview.valid.empty
             ):

@@ -25,6 +25,7 @@ import pytest
 
 from analysis import settings
 from analysis.security import hash_password
+from tests.e2e.helpers import TIMEOUT_MS, log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,6 +46,7 @@ STARTUP_TIMEOUT_S = 90.0
 SCREENSHOT_DIR = ROOT / "var" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "about", "blob", "chrome-extension"}
+DATABASE_NAME = "servicekartan.duckdb"
 
 
 def _free_port() -> int:
@@ -63,10 +65,22 @@ def _healthy(url: str) -> bool:
 
 @dataclass(frozen=True)
 class App:
-    """A running app: its base URL and the planner password it was started with."""
+    """A running app: its base URL, the planner password it was started with, its data folder."""
 
     url: str
     planner_password: str
+    #: The app's writable data folder (``SERVICEKARTAN_DATA_DIR``).
+    data_dir: Path
+
+    @property
+    def database_path(self) -> Path:
+        """The app's DuckDB file (``SERVICEKARTAN_DB``)."""
+        return self.data_dir / DATABASE_NAME
+
+    @property
+    def regions_dir(self) -> Path:
+        """The app's imported-regions folder."""
+        return self.data_dir / "regions"
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +96,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     env = {
         **os.environ,
         "SERVICEKARTAN_DATA_DIR": str(data_dir),
-        "SERVICEKARTAN_DB": str(data_dir / "servicekartan.duckdb"),
+        "SERVICEKARTAN_DB": str(data_dir / DATABASE_NAME),
         "SERVICEKARTAN_PLANNER_PASSWORD_HASH": hash_password(password),
         "PYTHONUNBUFFERED": "1",
     }
@@ -113,7 +127,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
                     + log_path.read_text(errors="replace")[-3000:]
                 )
             time.sleep(0.3)
-        yield App(url=url, planner_password=password)
+        yield App(url=url, planner_password=password, data_dir=data_dir)
     finally:
         if process.poll() is None:
             process.terminate()
@@ -166,7 +180,7 @@ def request_log() -> RequestLog:
 def page(browser: Any, request_log: RequestLog) -> Iterator[Any]:
     """A fresh browser page (1400x1000) whose every request is recorded in ``request_log``."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-    context.set_default_timeout(60_000)  # the first run of a page loads the region
+    context.set_default_timeout(TIMEOUT_MS)  # the first run of a page loads the region
     new_page = context.new_page()
     new_page.on("request", lambda request: request_log.urls.append(request.url))
     new_page.on("websocket", lambda socket_: request_log.urls.append(socket_.url))
@@ -185,14 +199,23 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture
 def planner_page(app_server: App, page: Any) -> Any:
-    """``page``, logged in as a planner with the local password (lands on the planner map).
-
-    It opens the start page and follows the menu link: a deep link to ``/logga-in`` on a freshly
-    started server shows Streamlit's "Page not found" dialog once, which blocks the form.
-    """
-    page.goto(app_server.url)
-    page.get_by_role("link", name="Logga in som planerare").click()
-    password = page.get_by_label("Lösenord")
-    password.fill(app_server.planner_password)
-    page.get_by_role("button", name="Logga in").click()
+    """``page``, logged in as a planner with the local password (on the planner map)."""
+    log_in(page, app_server.url, app_server.planner_password)
     return page
+
+
+@pytest.fixture
+def planner(browser: Any, app_server: App, request_log: RequestLog) -> Iterator[Any]:
+    """A second browser context beside ``page``, logged in as a planner (on the planner map).
+
+    Its requests go to the same ``request_log``.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
+    context.set_default_timeout(TIMEOUT_MS)
+    planner_page = context.new_page()
+    planner_page.on("request", lambda request: request_log.urls.append(request.url))
+    log_in(planner_page, app_server.url, app_server.planner_password)
+    try:
+        yield planner_page
+    finally:
+        context.close()

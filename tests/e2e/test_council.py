@@ -18,11 +18,17 @@ import pytest
 from analysis import io, settings, store
 from analysis.evaluate import DEFAULT_HUB_CATEGORIES
 from analysis.scenarios import Change
+from tests.e2e.helpers import (
+    MAP_IFRAME,
+    TIMEOUT_MS,
+    choose_matching,
+    cut_off_figures,
+    wait_idle,
+    whole_page_screenshot,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TIMEOUT_MS = 60_000
-MAP_IFRAME = 'iframe[title*="folium"]'
 REGION_ID = "exempelbygd"
 HALL_SITE_ID = "site-053"  # Bygdegården Laxede in the demo region
 SCENARIO_NAME = "Servicepunkt i Laxede (fullmäktige-e2e)"
@@ -45,21 +51,10 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _database_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The DuckDB file of the app the ``app_server`` fixture started (``SERVICEKARTAN_DB``)."""
-    base = tmp_path_factory.getbasetemp()
-    found = [p for p in sorted(base.glob("servicekartan-data*")) if not p.is_symlink()]
-    assert len(found) == 1, found
-    return found[0] / "servicekartan.duckdb"
-
-
 @pytest.fixture
-def saved_scenario(
-    app_server: Any,  # noqa: ARG001 - the app must be running, with its data folder, first
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[str]:
+def saved_scenario(app_server: Any) -> Iterator[str]:
     """A hub in the village hall of Laxede, saved in the running app's store; its id."""
-    database = store.open_store(_database_path(tmp_path_factory))
+    database = store.open_store(app_server.database_path)
     hub = Change("hub", site_id=HALL_SITE_ID, categories=tuple(DEFAULT_HUB_CATEGORIES))
     scenario_id = store.save_scenario(
         database,
@@ -87,56 +82,6 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...], tolerance: float = 0.5
     return width > tolerance and height > tolerance
 
 
-def _cut_off_figures(page: Any) -> list[str]:
-    """Texts of key-figure labels or values cut off (ellipsis, hidden overflow) on screen."""
-    return list(
-        page.evaluate(
-            """() => [...document.querySelectorAll(
-                    '[data-testid=stMetricLabel], [data-testid=stMetricValue]')]
-                .filter(e => [e, ...e.querySelectorAll('*')]
-                    .some(x => x.scrollWidth > x.clientWidth + 1))
-                .map(e => e.textContent)"""
-        )
-    )
-
-
-def _choose(page: Any, label: str, typed: str) -> None:
-    """Type ``typed`` into the select box ``label`` and pick the first matching option."""
-    option = page.get_by_role("option", name=typed)
-    for _ in range(5):
-        page.get_by_label(label, exact=True).first.click()
-        page.keyboard.type(typed)
-        try:
-            option.first.wait_for(timeout=5_000)
-        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
-            continue
-        option.first.click()
-        return
-    raise AssertionError(f"no option containing {typed!r} in {label!r}")
-
-
-def _wait_idle(page: Any) -> None:
-    """Wait until Streamlit has finished its current script run."""
-    page.wait_for_timeout(300)
-    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(
-        timeout=TIMEOUT_MS
-    )
-
-
-def _whole_page_screenshot(page: Any, path: Path) -> None:
-    """Screenshot the whole page (Streamlit scrolls inside ``stMain``, not the window)."""
-    size = page.viewport_size
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
-        "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), window.innerHeight)"
-    )
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12_000)})
-    page.wait_for_timeout(1_000)
-    _wait_idle(page)  # not mid-run, when Streamlit greys out stale elements
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(size)
-
-
 @pytest.mark.usefixtures("saved_scenario")
 def test_council_view_brief_and_presentation_mode(
     planner_page: Any,
@@ -149,7 +94,7 @@ def test_council_view_brief_and_presentation_mode(
     page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
     page.get_by_role("link", name="Fullmäktigeläge", exact=True).click()
     page.get_by_role("heading", name="Fullmäktigeläge", exact=True).wait_for(timeout=TIMEOUT_MS)
-    _choose(page, "Scenario att visa", SCENARIO_NAME)
+    choose_matching(page, "Scenario att visa", SCENARIO_NAME)
     page.get_by_role("heading", name=SCENARIO_NAME).wait_for(timeout=TIMEOUT_MS)
     page.get_by_text(DESCRIPTION[:40]).first.wait_for(timeout=TIMEOUT_MS)
 
@@ -159,7 +104,7 @@ def test_council_view_brief_and_presentation_mode(
         "() => document.querySelectorAll('[data-testid=stMetric]').length === 5",
         timeout=TIMEOUT_MS,
     )
-    _wait_idle(page)
+    wait_idle(page)
     shown: dict[str, str] = {}
     for index in range(5):
         metric = metrics.nth(index)
@@ -168,7 +113,7 @@ def test_council_view_brief_and_presentation_mode(
         shown[label] = value
     assert list(shown) == list(LABELS), shown
     assert all(value for value in shown.values()), shown
-    assert _cut_off_figures(page) == []
+    assert cut_off_figures(page) == []
 
     # Two maps side by side: before and after.
     page.locator(MAP_IFRAME).nth(1).wait_for(timeout=TIMEOUT_MS)
@@ -233,19 +178,19 @@ def test_council_view_brief_and_presentation_mode(
     assert non_white > 0.05, f"the brief looks blank ({non_white:.1%} drawn)"
     assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 20, "maps in colour"
 
-    _whole_page_screenshot(page, screenshot_dir / "council.png")
+    whole_page_screenshot(page, screenshot_dir / "council.png")
 
     # Presentation mode: no sidebar, large numbers.
     sidebar = page.locator("[data-testid=stSidebar]")
     assert sidebar.is_visible()
     page.get_by_text("Presentationsläge", exact=False).first.click()
     sidebar.wait_for(state="hidden", timeout=TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     page.wait_for_timeout(500)
     page.screenshot(path=str(screenshot_dir / "council_presentation.png"))
     size = metrics.first.locator("[data-testid=stMetricValue]").evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)"
     )
     assert size > 40, size
-    assert _cut_off_figures(page) == []
+    assert cut_off_figures(page) == []
     assert request_log.foreign() == []

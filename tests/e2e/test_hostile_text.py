@@ -10,22 +10,16 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from analysis import io, needs, settings
-from analysis.model import scb_cell_id
+from tests.e2e.helpers import MAP_IFRAME, TIMEOUT_MS, cell_of, choose, select_row
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TIMEOUT_MS = 60_000
-CELL_M = 1000
-ROW_PX = 35  # Streamlit's data grid: height of the header and of each row
-MAP_IFRAME = 'iframe[title*="folium"]'
 RECEIPT = re.compile(r"sparat med kod ([0-9A-Z-]+)")
 COUNT = re.compile(r"([\d\s\u00a0\u202f]+) behov matchar filtren")
 
@@ -46,53 +40,14 @@ def quiet_locality() -> str:
     region = io.load_region(settings.DEFAULT_REGION)
     assert region.needs is not None
     counts = region.needs.groupby("locality_id").size()
-    seeded = {_cell_of(point.x, point.y) for point in region.needs.geometry}
+    seeded = {cell_of(point.x, point.y) for point in region.needs.geometry}
     candidates = []
     for row in region.localities.itertuples():
         point = needs._locality_point(region, str(row.locality_id))
-        if point is not None and _cell_of(point.x, point.y) in seeded:
+        if point is not None and cell_of(point.x, point.y) in seeded:
             candidates.append((int(counts.get(row.locality_id, 0)), str(row.name)))
     assert candidates
     return min(candidates)[1]
-
-
-def _cell_of(x: float, y: float) -> str:
-    return scb_cell_id(int(np.floor(x / CELL_M) * CELL_M), int(np.floor(y / CELL_M) * CELL_M))
-
-
-@pytest.fixture
-def planner(browser: Any, app_server: Any, request_log: Any) -> Iterator[Any]:
-    """A second browser context, logged in as a planner (lands on the planner map)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-    context.set_default_timeout(TIMEOUT_MS)
-    planner_page = context.new_page()
-    planner_page.on("request", lambda request: request_log.urls.append(request.url))
-    planner_page.goto(app_server.url)
-    planner_page.get_by_role("link", name="Logga in som planerare").click()
-    planner_page.get_by_label("Lösenord").fill(app_server.planner_password)
-    planner_page.get_by_role("button", name="Logga in").click()
-    planner_page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
-    try:
-        yield planner_page
-    finally:
-        context.close()
-
-
-def _choose(page: Any, label: str, option: str) -> None:
-    """Pick ``option`` in the select box ``label`` (retrying if a rerun closed the list).
-
-    The option's name is typed first: Streamlit renders only the visible part of a long list.
-    """
-    choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(5):
-        page.get_by_label(label, exact=True).first.click()
-        page.keyboard.type(option)  # long lists are virtual: filter first
-        try:
-            choice.click(timeout=5_000)
-        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
-            continue
-        return
-    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def _open_public(page: Any, url: str) -> Any:
@@ -106,7 +61,7 @@ def _open_public(page: Any, url: str) -> Any:
 def _fill_and_send(page: Any, locality: str, text: str, contact: str | None) -> None:
     form = page.get_by_test_id("stForm").first
     form.scroll_into_view_if_needed()
-    _choose(page, "Var?", locality)
+    choose(page, "Var?", locality)
     form.get_by_role("textbox", name="Beskriv behovet kort").fill(text)
     form.get_by_role("textbox", name="Kontaktuppgift", exact=False).fill(contact or "")
     form.get_by_role("button", name="Skicka").click()
@@ -154,18 +109,6 @@ def _stored_count(review: Any) -> int:
     match = COUNT.search(caption.inner_text())
     assert match
     return int(re.sub(r"\D", "", match.group(1)))
-
-
-def _select_row(page: Any, grid: Any, text: str) -> None:
-    """Tick the row of a Streamlit data grid that shows ``text`` (the grid is a canvas)."""
-    row_index = grid.locator("tr", has=page.locator("td", has_text=text)).first.get_attribute(
-        "aria-rowindex"
-    )
-    assert row_index is not None, "the grid's accessible table numbers its rows"
-    box = grid.bounding_box()
-    assert box is not None
-    y = box["y"] + ROW_PX * (int(row_index) - 1) + ROW_PX / 2
-    page.mouse.click(box["x"] + 12, y)
 
 
 _OPEN_POPUPS_JS = """(token) => {
@@ -234,7 +177,7 @@ def test_hostile_needs_are_stored_and_shown_as_text(
     review.get_by_role("link", name="Registrerade behov").click()
     review.get_by_text(COUNT).wait_for(timeout=TIMEOUT_MS)
     review.get_by_text("Filter", exact=True).click()
-    _choose(review, "Ort", quiet_locality)
+    choose(review, "Ort", quiet_locality)
     review.keyboard.press("Escape")
     grid = review.locator("[data-testid=stDataFrame]").first
     review.wait_for_function(
@@ -251,7 +194,7 @@ def test_hostile_needs_are_stored_and_shown_as_text(
 
     # The detail view of each shows text and contact as plain text.
     for code, (text, contact) in zip(codes, hostile, strict=True):
-        _select_row(review, grid, text)
+        select_row(review, grid, text)
         review.get_by_role("heading", name=f"Behov {code}").wait_for(timeout=TIMEOUT_MS)
         shown = review.get_by_test_id("stText").all_inner_texts()
         assert text in shown, shown

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.helpers import MAP_IFRAME, TIMEOUT_MS, choose
 from tests.fixtures.importer_world import folder_digest, write_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TIMEOUT_MS = 60_000
 REGION_ID = "testby-webb"
 REGION_NAME = "Testby från webben"
 HOSTILE_ID = "fientlig"
@@ -59,32 +59,11 @@ def _region_options(page: Any) -> list[str]:
     return names
 
 
-def _choose_region(page: Any, name: str) -> None:
-    choice = page.get_by_role("option", name=name, exact=True)
-    for _ in range(5):
-        page.get_by_label("Område", exact=True).first.click()
-        try:
-            choice.click(timeout=5_000)
-        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
-            page.keyboard.press("Escape")
-            page.wait_for_timeout(500)
-            continue
-        return
-    raise AssertionError(f"could not choose {name!r} in the region select box")
-
-
 def _chosen_region(page: Any) -> str:
     """The name shown in the sidebar's "Område" select box."""
     sidebar = page.get_by_test_id("stSidebar")
     picker = sidebar.get_by_test_id("stSelectbox").filter(has_text="Område")
     return str(picker.evaluate("e => (e.querySelector('input') || {}).value || e.innerText"))
-
-
-def _app_regions_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The running app's imported-regions folder (``app_server`` made its data folder here)."""
-    found = sorted(tmp_path_factory.getbasetemp().glob("servicekartan-data[0-9]*"))
-    assert len(found) == 1, found
-    return found[0] / "regions"
 
 
 def _errors(page: Any) -> list[str]:
@@ -93,13 +72,13 @@ def _errors(page: Any) -> list[str]:
 
 
 def test_hostile_boundary_is_refused_and_adds_no_region(
-    planner_page: Any, request_log: Any, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    app_server: Any, planner_page: Any, request_log: Any, tmp_path: Path
 ) -> None:
     page = planner_page
     files = write_world(tmp_path / "world")
     hostile = tmp_path / "kommuner.geojson"
     hostile.write_text(VRT, encoding="utf-8")
-    regions = _app_regions_dir(tmp_path_factory)
+    regions = app_server.regions_dir
     on_disk = folder_digest(regions)
     _open_import_page(page)
     before = _region_options(page)
@@ -140,10 +119,10 @@ def test_import_then_planner_map_on_the_new_region(
     page.wait_for_timeout(1000)  # let the table draw before the picture
     page.screenshot(path=str(screenshot_dir / "import_page.png"), full_page=True)
 
-    _choose_region(page, REGION_NAME)
+    choose(page, "Område", REGION_NAME)
     page.get_by_role("link", name="Planeringskarta").click()
     page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
-    frame = page.frame_locator('iframe[title*="folium"]').first
+    frame = page.frame_locator(MAP_IFRAME).first
     frame.locator(".leaflet-container").wait_for(timeout=TIMEOUT_MS)
     frame.locator(".sk-svc[role=img]").first.wait_for(timeout=TIMEOUT_MS)
     page.wait_for_timeout(1500)  # let Leaflet finish drawing

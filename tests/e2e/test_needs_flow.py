@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pytest
 
 from analysis import accessibility, io, needs, settings
-from analysis.model import scb_cell_id
+from tests.e2e.helpers import MAP_IFRAME, TIMEOUT_MS, cell_of, choose, select_row
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TIMEOUT_MS = 60_000
-CELL_M = 1000
-ROW_PX = 35  # Streamlit's data grid: height of the header and of each row
 CELLS_CAPTION = re.compile(r"Registrerade behov visas i (\d+) rutor")
 RECEIPT = re.compile(r"sparat med kod ([0-9A-Z-]+)")
 
@@ -40,60 +35,21 @@ class Target:
     lat: float
 
 
-def _cell_of(x: float, y: float) -> str:
-    return scb_cell_id(int(np.floor(x / CELL_M) * CELL_M), int(np.floor(y / CELL_M) * CELL_M))
-
-
 @pytest.fixture(scope="module")
 def target() -> Target:
     """The first locality (by name) whose representative point is in a cell with no demo need."""
     region = io.load_region(settings.DEFAULT_REGION)
     assert region.needs is not None and len(region.needs) > 0, "the demo region has needs"
-    seeded = {_cell_of(point.x, point.y) for point in region.needs.geometry}
+    seeded = {cell_of(point.x, point.y) for point in region.needs.geometry}
     for row in region.localities.sort_values("name").itertuples():
         # The point the form uses when a locality is chosen (see analysis.needs).
         point = needs._locality_point(region, str(row.locality_id))
         assert point is not None
-        cell = _cell_of(point.x, point.y)
+        cell = cell_of(point.x, point.y)
         if cell not in seeded:
             lon, lat = accessibility.metric_to_lonlat(point)
             return Target(str(row.locality_id), str(row.name), cell, float(lon), float(lat))
     pytest.skip("every locality's point lies in a cell with demo needs")
-
-
-@pytest.fixture
-def planner(browser: Any, app_server: Any, request_log: Any) -> Iterator[Any]:
-    """A second browser context, logged in as a planner (lands on the planner map)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
-    context.set_default_timeout(TIMEOUT_MS)
-    planner_page = context.new_page()
-    planner_page.on("request", lambda request: request_log.urls.append(request.url))
-    planner_page.goto(app_server.url)
-    planner_page.get_by_role("link", name="Logga in som planerare").click()
-    planner_page.get_by_label("Lösenord").fill(app_server.planner_password)
-    planner_page.get_by_role("button", name="Logga in").click()
-    planner_page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
-    try:
-        yield planner_page
-    finally:
-        context.close()
-
-
-def _choose(page: Any, label: str, option: str) -> None:
-    """Pick ``option`` in the select box ``label`` (retrying if a rerun closed the list).
-
-    The option's name is typed first: Streamlit renders only the visible part of a long list.
-    """
-    choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(5):
-        page.get_by_label(label, exact=True).first.click()
-        page.keyboard.type(option)  # long lists are virtual: filter first
-        try:
-            choice.click(timeout=5_000)
-        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
-            continue
-        return
-    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def _open_public(page: Any, url: str) -> int:
@@ -102,7 +58,7 @@ def _open_public(page: Any, url: str) -> int:
     page.get_by_role("heading", name="Invånarkarta").wait_for(timeout=TIMEOUT_MS)
     caption = page.get_by_text(CELLS_CAPTION)
     caption.wait_for(timeout=TIMEOUT_MS)
-    page.frame_locator('iframe[title*="folium"]').first.locator(".sk-svc[role=img]").first.wait_for(
+    page.frame_locator(MAP_IFRAME).first.locator(".sk-svc[role=img]").first.wait_for(
         timeout=TIMEOUT_MS
     )
     match = CELLS_CAPTION.search(caption.inner_text())
@@ -114,7 +70,7 @@ def register_need(page: Any, locality: str, text: str, contact: str | None) -> s
     """Fill in the public form (location by locality) and send it; return the receipt code."""
     form = page.get_by_test_id("stForm").first
     form.scroll_into_view_if_needed()
-    _choose(page, "Var?", locality)
+    choose(page, "Var?", locality)
     form.get_by_role("textbox", name="Beskriv behovet kort").fill(text)
     if contact is not None:
         form.get_by_role("textbox", name="Kontaktuppgift", exact=False).fill(contact)
@@ -124,19 +80,6 @@ def register_need(page: Any, locality: str, text: str, contact: str | None) -> s
     match = RECEIPT.search(receipt.inner_text())
     assert match
     return match.group(1)
-
-
-def _select_row(page: Any, grid: Any, text: str) -> None:
-    """Tick the row of a Streamlit data grid that shows ``text`` (the grid is a canvas)."""
-    row_index = grid.locator("tr", has=page.locator("td", has_text=text)).first.get_attribute(
-        "aria-rowindex"
-    )
-    assert row_index is not None, "the grid's accessible table numbers its rows"
-    box = grid.bounding_box()
-    assert box is not None
-    # Header and rows are ROW_PX high; aria-rowindex counts the header as row 1.
-    y = box["y"] + ROW_PX * (int(row_index) - 1) + ROW_PX / 2
-    page.mouse.click(box["x"] + 12, y)
 
 
 def _all_html(page: Any) -> str:
@@ -187,7 +130,7 @@ def test_a_need_goes_to_planners_and_is_published_only_with_five(
     review.get_by_role("link", name="Registrerade behov").click()
     review.get_by_text("behov matchar filtren").wait_for(timeout=TIMEOUT_MS)
     review.get_by_text("Filter", exact=True).click()
-    _choose(review, "Ort", target.name)
+    choose(review, "Ort", target.name)
     review.keyboard.press("Escape")
     grid = review.locator("[data-testid=stDataFrame]").first
     review.wait_for_function(
@@ -201,7 +144,7 @@ def test_a_need_goes_to_planners_and_is_published_only_with_five(
         assert code in cells, code
         assert text in cells, text
     # The contact details are for planners' eyes: the first need's detail view shows them.
-    _select_row(review, grid, texts[0])
+    select_row(review, grid, texts[0])
     review.get_by_role("heading", name=f"Behov {codes[0]}").wait_for(timeout=TIMEOUT_MS)
     assert review.get_by_text(contact, exact=True).count() == 1
 

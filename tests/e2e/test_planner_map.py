@@ -7,16 +7,9 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.helpers import TIMEOUT_MS, map_frame
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-TIMEOUT_MS = 60_000
-
-
-def _map_frame(page: Any) -> Any:
-    """The streamlit-folium iframe, once Leaflet has drawn in it."""
-    frame = page.frame_locator('iframe[title*="folium"]').first
-    frame.locator(".leaflet-container").wait_for(timeout=TIMEOUT_MS)
-    return frame
 
 
 def test_planner_map_draws_offline(
@@ -24,7 +17,7 @@ def test_planner_map_draws_offline(
 ) -> None:
     page = planner_page
     page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
-    frame = _map_frame(page)
+    frame = map_frame(page)
 
     markers = frame.locator(".sk-svc[role=img]")
     markers.first.wait_for(timeout=TIMEOUT_MS)
@@ -51,7 +44,7 @@ def test_clicking_a_service_shows_its_details(planner_page: Any, request_log: An
     page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
     hint = page.get_by_text("Klicka på en servicepunkt", exact=False)
     hint.wait_for(timeout=TIMEOUT_MS)
-    frame = _map_frame(page)
+    frame = map_frame(page)
     # Markers overlap when zoomed out: send the click to one directly, as Leaflet receives it.
     frame.locator(".leaflet-marker-icon:has(.sk-svc)").first.dispatch_event("click")
     hint.wait_for(state="detached", timeout=TIMEOUT_MS)
@@ -62,11 +55,11 @@ def test_clicking_a_service_shows_its_details(planner_page: Any, request_log: An
 def test_layer_toggles_and_the_tile_offer_stay_offline(planner_page: Any, request_log: Any) -> None:
     page = planner_page
     page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
-    frame = _map_frame(page)
+    frame = map_frame(page)
     cells = frame.locator(".leaflet-sk_fill-pane path.leaflet-interactive")
     cells.first.wait_for(timeout=TIMEOUT_MS)
     page.get_by_text("Befolkning (rutnät)").click()
-    frame = _map_frame(page)
+    frame = map_frame(page)
     frame.locator(".sk-svc[role=img]").first.wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function(
         """() => {
@@ -79,7 +72,7 @@ def test_layer_toggles_and_the_tile_offer_stay_offline(planner_page: Any, reques
     assert "invånare per ruta" not in frame.locator(".sk-legend").text_content()
     # Offering the OpenStreetMap background adds it to the layer menu, switched off: no request.
     page.get_by_text("Erbjud OpenStreetMap", exact=False).click()
-    frame = _map_frame(page)
+    frame = map_frame(page)
     frame.locator(".leaflet-control-layers-overlays").get_by_text(
         "OpenStreetMap", exact=False
     ).wait_for(state="attached", timeout=TIMEOUT_MS)

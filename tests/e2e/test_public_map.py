@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.helpers import MAP_IFRAME, TIMEOUT_MS, choose, map_frame, whole_page_screenshot
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TIMEOUT_MS = 60_000
 PHONE = {"width": 390, "height": 844}
-MAP_IFRAME = 'iframe[title*="folium"]'
+SERVICE_MARKER = ".sk-svc[role=img]"  # the map is drawn once its service markers are
 
 
 @pytest.fixture
@@ -34,30 +35,6 @@ def phone(browser: Any, request_log: Any) -> Iterator[Any]:
         yield new_page
     finally:
         context.close()
-
-
-def _map_frame(page: Any) -> Any:
-    """The streamlit-folium iframe, once Leaflet has drawn its service markers."""
-    frame = page.frame_locator(MAP_IFRAME).first
-    frame.locator(".sk-svc[role=img]").first.wait_for(timeout=TIMEOUT_MS)
-    return frame
-
-
-def _choose(page: Any, label: str, option: str) -> None:
-    """Pick ``option`` in the select box ``label`` (retrying if a rerun closed the list).
-
-    The option's name is typed first: Streamlit renders only the visible part of a long list.
-    """
-    choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(5):
-        page.get_by_label(label).first.click()
-        page.keyboard.type(option)  # long lists are virtual: filter first
-        try:
-            choice.click(timeout=5_000)
-        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
-            continue
-        return
-    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def _settled_box(page: Any, locator: Any) -> dict[str, float]:
@@ -124,18 +101,6 @@ def _assert_swedish_times(page: Any) -> None:
     assert box is not None and box["x"] + box["width"] <= PHONE["width"], box
 
 
-def _full_screenshot(page: Any, path: Path) -> None:
-    """A picture of the whole page at phone width (Streamlit scrolls inside its own element)."""
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
-        "[data-testid=stAppViewContainer], section.main')].map(e => e.scrollHeight), 844)"
-    )
-    page.set_viewport_size({"width": PHONE["width"], "height": int(min(height, 6000))})
-    page.wait_for_timeout(1500)  # let Leaflet and the table settle at the new size
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(PHONE)
-
-
 def test_tapping_the_map_shows_travel_times_on_a_phone(
     app_server: Any, phone: Any, request_log: Any, screenshot_dir: Path
 ) -> None:
@@ -143,20 +108,20 @@ def test_tapping_the_map_shows_travel_times_on_a_phone(
     page.goto(app_server.url)
     page.get_by_role("heading", name="Invånarkarta").wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_role("heading", name="Planeringskarta").count() == 0
-    frame = _map_frame(page)
+    frame = map_frame(page, SERVICE_MARKER)
     assert page.get_by_text("Välj din ort eller tryck på kartan", exact=False).count() > 0
 
     # Tap just below a village's name: labels do not take clicks, so the map gets the tap.
     box = _settled_box(page, frame.locator(".sk-label", has_text="Hällnäs").first)
     page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] + 4)
     _assert_swedish_times(page)
-    home = _map_frame(page).locator(".sk-home[role=img]")
+    home = map_frame(page, SERVICE_MARKER).locator(".sk-home[role=img]")
     home.wait_for(timeout=TIMEOUT_MS)
     assert home.get_attribute("aria-label") == "Din plats"
     assert _nearest_label(home) == "Hällnäs", "the pin is where I tapped"
     assert page.get_by_text("Inom 10 minuter").count() == 1
 
-    _full_screenshot(page, screenshot_dir / "public_map_mobile.png")
+    whole_page_screenshot(page, screenshot_dir / "public_map_mobile.png", max_height=6_000)
     assert any(url.endswith("/app/static/leaflet/leaflet.js") for url in request_log.urls)
     assert request_log.foreign() == [], "every request must stay on this machine"
 
@@ -167,10 +132,10 @@ def test_choosing_a_locality_shows_travel_times(
     page = phone
     page.goto(app_server.url)
     page.get_by_role("heading", name="Invånarkarta").wait_for(timeout=TIMEOUT_MS)
-    _map_frame(page)
-    _choose(page, "Välj ort", "Tallforsen")
+    map_frame(page, SERVICE_MARKER)
+    choose(page, "Välj ort", "Tallforsen")
     _assert_swedish_times(page)
-    _map_frame(page).locator(".sk-home[role=img]").wait_for(timeout=TIMEOUT_MS)
+    map_frame(page, SERVICE_MARKER).locator(".sk-home[role=img]").wait_for(timeout=TIMEOUT_MS)
     # Tallforsen is the main town: its own pharmacy is minutes away by car.
     _headers, rows = _times_table(page)
     pharmacy = next(row for row in rows if row[0] == "Apotek")
@@ -184,8 +149,8 @@ def test_english_switch_shows_english_headings(
     page = phone
     page.goto(f"{app_server.url}/?lang=en")
     page.get_by_role("heading", name="Public map").wait_for(timeout=TIMEOUT_MS)
-    _map_frame(page)
-    _choose(page, "Choose a locality", "Tallforsen")
+    map_frame(page, SERVICE_MARKER)
+    choose(page, "Choose a locality", "Tallforsen")
     page.get_by_role("heading", name="Nearest services").wait_for(timeout=TIMEOUT_MS)
     headers, _rows = _times_table(page)
     assert headers[:4] == ["Service", "Car", "Bicycle", "Walking"], headers
@@ -203,7 +168,7 @@ def test_accessibility_basics(app_server: Any, phone: Any) -> None:
     page = phone
     page.goto(app_server.url)
     page.get_by_role("heading", name="Invånarkarta").wait_for(timeout=TIMEOUT_MS)
-    frame = _map_frame(page)
+    frame = map_frame(page, SERVICE_MARKER)
 
     markers = frame.locator(".sk-svc[role=img]")
     assert markers.count() >= 5

@@ -15,63 +15,26 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.helpers import (
+    MAP_IFRAME,
+    TIMEOUT_MS,
+    choose_matching,
+    cut_off_figures,
+    log_in,
+    wait_idle,
+    whole_page_screenshot,
+)
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TIMEOUT_MS = 60_000
-MAP_IFRAME = 'iframe[title*="folium"]'
 ONE_PLACE = "Invånare inom 20 min från all vardagsservice"
 HUB_TEXT = "Servicepunkt i Bygdegården"
 SCENARIO_NAME = "Servicepunkt i bygdegården (e2e)"
 
 
-def _open_list(page: Any, label: str, option: Any) -> bool:
-    """Open the select box ``label``; return whether ``option`` showed up in its list."""
-    page.get_by_label(label, exact=True).first.click()
-    try:
-        option.first.wait_for(timeout=5_000)
-    except Exception:  # noqa: BLE001 - a rerun closed the list: the caller opens it again
-        return False
-    return True
-
-
-def _choose_matching(page: Any, label: str, typed: str) -> str:
-    """Type ``typed`` into select box ``label``, pick the first option containing it.
-
-    Return the option's name.  Typing filters the list (long lists are virtualised, so an
-    option far down is not in the DOM until filtered); a rerun can close the list, so it is
-    opened again if needed.
-    """
-    option = page.get_by_role("option", name=typed)
-    for _ in range(5):
-        if not _open_list(page, label, page.get_by_role("option")):
-            continue
-        page.keyboard.type(typed)
-        try:
-            option.first.wait_for(timeout=5_000)
-        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
-            continue
-        name = str(option.first.text_content())
-        option.first.click()
-        return name
-    raise AssertionError(f"no option containing {typed!r} in {label!r}")
-
-
 def _metric_value(page: Any, label_start: str) -> str:
     metric = page.locator("[data-testid=stMetric]").filter(has_text=label_start).first
     return str(metric.locator("[data-testid=stMetricValue]").inner_text()).strip()
-
-
-def _cut_off_figures(page: Any) -> list[str]:
-    """Texts of key-figure labels or values cut off (ellipsis, hidden overflow) on screen."""
-    return list(
-        page.evaluate(
-            """() => [...document.querySelectorAll(
-                    '[data-testid=stMetricLabel], [data-testid=stMetricValue]')]
-                .filter(e => [e, ...e.querySelectorAll('*')]
-                    .some(x => x.scrollWidth > x.clientWidth + 1))
-                .map(e => e.textContent)"""
-        )
-    )
 
 
 def _open_scenarios(page: Any) -> None:
@@ -82,48 +45,17 @@ def _open_scenarios(page: Any) -> None:
     )
 
 
-def _log_in(page: Any, url: str, password: str) -> None:
-    page.goto(url)
-    page.get_by_role("link", name="Logga in som planerare").click()
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
-
-
-def _wait_idle(page: Any) -> None:
-    """Wait until Streamlit has finished its current script run."""
-    page.wait_for_timeout(300)  # a click's rerun may not have started yet
-    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(
-        timeout=TIMEOUT_MS
-    )
-
-
-def _whole_page_screenshot(page: Any, path: Path) -> None:
-    """Screenshot the whole page: Streamlit scrolls inside ``stMain``, so ``full_page`` alone
-    shows one screenful; the viewport is made as tall as the content for the picture."""
-    size = page.viewport_size
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
-        "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), window.innerHeight)"
-    )
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12_000)})
-    page.wait_for_timeout(1_000)  # iframes re-lay out and repaint
-    _wait_idle(page)  # not mid-run, when Streamlit greys out stale elements
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(size)
-
-
 def test_hub_in_a_village_hall_budget_save_and_reopen(
     app_server: Any, planner_page: Any, request_log: Any, screenshot_dir: Path
 ) -> None:
     page = planner_page
     page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
     _open_scenarios(page)
-    _wait_idle(page)
+    wait_idle(page)
     before = _metric_value(page, ONE_PLACE)
 
-    site = _choose_matching(page, "Plats", "Bygdegården")
-    _wait_idle(page)
+    site = choose_matching(page, "Plats", "Bygdegården")
+    wait_idle(page)
     page.get_by_role("button", name="Lägg till servicepunkten").click()
     page.get_by_text(HUB_TEXT).first.wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function(
@@ -136,10 +68,10 @@ def test_hub_in_a_village_hall_budget_save_and_reopen(
         arg=[ONE_PLACE, before],
         timeout=TIMEOUT_MS,
     )
-    _wait_idle(page)
+    wait_idle(page)
     after = _metric_value(page, ONE_PLACE)
     assert after != before, (before, after)
-    assert _cut_off_figures(page) == []
+    assert cut_off_figures(page) == []
     assert page.get_by_role("heading", name=re.compile(r"Ändringar i scenariot \(1\)")).count()
     assert site.split(" (")[0] in page.get_by_text(HUB_TEXT).first.inner_text()
 
@@ -179,14 +111,14 @@ def test_hub_in_a_village_hall_budget_save_and_reopen(
     page.get_by_text(f"Scenariot {SCENARIO_NAME} är sparat", exact=False).or_(
         page.get_by_role("button", name="Radera scenariot")
     ).first.wait_for(timeout=TIMEOUT_MS)
-    _wait_idle(page)
-    _whole_page_screenshot(page, screenshot_dir / "scenarios.png")
+    wait_idle(page)
+    whole_page_screenshot(page, screenshot_dir / "scenarios.png")
 
-    _log_in(page, app_server.url, app_server.planner_password)
+    log_in(page, app_server.url, app_server.planner_password)
     _open_scenarios(page)
-    _wait_idle(page)
+    wait_idle(page)
     assert page.get_by_text(HUB_TEXT).count() == 0, "a new session starts from today"
-    _choose_matching(page, "Scenario", SCENARIO_NAME)
+    choose_matching(page, "Scenario", SCENARIO_NAME)
     page.get_by_text(HUB_TEXT).first.wait_for(timeout=TIMEOUT_MS)
     assert site.split(" (")[0] in page.get_by_text(HUB_TEXT).first.inner_text()
     assert request_log.foreign() == []

@@ -7,23 +7,9 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.helpers import MAP_IFRAME, TIMEOUT_MS, choose
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-TIMEOUT_MS = 60_000
-
-
-def _choose(page: Any, label: str, option: str) -> None:
-    """Pick ``option`` in the select box ``label`` (retrying if a rerun closed the list)."""
-    choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(5):
-        page.get_by_label(label).click()
-        try:
-            choice.wait_for(timeout=5_000)
-        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
-            continue
-        choice.click()
-        return
-    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def test_travel_time_layer_legend_and_locality_table(
@@ -31,11 +17,11 @@ def test_travel_time_layer_legend_and_locality_table(
 ) -> None:
     page = planner_page
     page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
-    _choose(page, "Restid till", "Apotek")
+    choose(page, "Restid till", "Apotek")
     page.get_by_role("heading", name="Tillgänglighet per ort: Apotek, bil").wait_for(
         timeout=TIMEOUT_MS
     )
-    frame = page.frame_locator('iframe[title*="folium"]').first
+    frame = page.frame_locator(MAP_IFRAME).first
     legend = frame.locator(".sk-legend-layer[role=region]")
     legend.wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function(
@@ -47,7 +33,8 @@ def test_travel_time_layer_legend_and_locality_table(
         timeout=TIMEOUT_MS,
     )
     assert "min" in legend.text_content()
-    table = page.locator("[data-testid=stDataFrame]").last
+    # The locality table: the last *visible* grid (the E2SFCA grid below sits in a closed expander).
+    table = page.locator("[data-testid=stDataFrame]:visible").last
     table.wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_text("Andelar av invånarna", exact=False).count() == 1
 
@@ -67,7 +54,7 @@ def test_isochrones_from_a_clicked_point(
     page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
     page.get_by_text("Restidszoner från en punkt jag klickar på").click()
     page.get_by_text("Klicka på kartan för att se", exact=False).wait_for(timeout=TIMEOUT_MS)
-    frame = page.frame_locator('iframe[title*="folium"]').first
+    frame = page.frame_locator(MAP_IFRAME).first
     container = frame.locator(".leaflet-container")
     container.wait_for(timeout=TIMEOUT_MS)
     box = container.bounding_box()

@@ -1,0 +1,158 @@
+"""Shared steps for the browser tests: choosing in select boxes, waiting, screenshots, grids.
+
+Plain functions on a Playwright page (typed as ``Any``: Playwright is a test-only dependency).
+Fixtures live in ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analysis.model import scb_cell_id
+
+#: How long a step may wait for the app (the first run of a page loads the region).
+TIMEOUT_MS = 60_000
+#: The streamlit-folium iframe that holds a map.
+MAP_IFRAME = 'iframe[title*="folium"]'
+#: Side of the public map's need cells, in metres.
+CELL_M = 1000
+#: Streamlit's data grid: height of the header and of each row, in pixels.
+ROW_PX = 35
+#: How many times a select box is opened again when a rerun closed its list.
+CHOOSE_ATTEMPTS = 5
+#: How long one attempt waits for the option to show up.
+OPTION_TIMEOUT_MS = 5_000
+
+
+def choose(page: Any, label: str, option: str) -> None:
+    """Pick the option named exactly ``option`` in the select box labelled exactly ``label``.
+
+    The option's name is typed first (Streamlit renders only the visible part of a long list);
+    if a rerun closes the list, it is closed for good (Escape) and opened again.
+    """
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(CHOOSE_ATTEMPTS):
+        page.get_by_label(label, exact=True).first.click()
+        page.keyboard.type(option)  # long lists are virtual: filter first
+        try:
+            choice.click(timeout=OPTION_TIMEOUT_MS)
+        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
+            continue
+        return
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
+
+
+def _open_list(page: Any, label: str) -> bool:
+    """Open the select box ``label``; return whether any option showed up in its list."""
+    page.get_by_label(label, exact=True).first.click()
+    try:
+        page.get_by_role("option").first.wait_for(timeout=OPTION_TIMEOUT_MS)
+    except Exception:  # noqa: BLE001 - a rerun closed the list: the caller opens it again
+        return False
+    return True
+
+
+def choose_matching(page: Any, label: str, typed: str) -> str:
+    """Type ``typed`` into select box ``label``, pick the first option containing it.
+
+    Return the option's name.  Typing filters the list (long lists are virtualised, so an
+    option far down is not in the DOM until filtered); a rerun can close the list, so it is
+    opened again if needed.
+    """
+    option = page.get_by_role("option", name=typed)
+    for _ in range(CHOOSE_ATTEMPTS):
+        if not _open_list(page, label):
+            continue
+        page.keyboard.type(typed)
+        try:
+            option.first.wait_for(timeout=OPTION_TIMEOUT_MS)
+        except Exception:  # noqa: BLE001 - a rerun closed the list: open it again
+            continue
+        name = str(option.first.text_content())
+        option.first.click()
+        return name
+    raise AssertionError(f"no option containing {typed!r} in {label!r}")
+
+
+def wait_idle(page: Any) -> None:
+    """Wait until Streamlit has finished its current script run."""
+    page.wait_for_timeout(300)  # a click's rerun may not have started yet
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(
+        timeout=TIMEOUT_MS
+    )
+
+
+def whole_page_screenshot(page: Any, path: Path, *, max_height: int = 12_000) -> None:
+    """Screenshot the whole page at the current width.
+
+    Streamlit scrolls inside ``stMain``, so ``full_page`` alone shows one screenful; the
+    viewport is made as tall as the content (at most ``max_height``) for the picture, then
+    restored.
+    """
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+        "[data-testid=stMainBlockContainer], [data-testid=stAppViewContainer], section.main')]"
+        ".map(e => e.scrollHeight), window.innerHeight)"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, max_height)})
+    page.wait_for_timeout(1_500)  # iframes, Leaflet and tables re-lay out and repaint
+    wait_idle(page)  # not mid-run, when Streamlit greys out stale elements
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+
+
+def cut_off_figures(page: Any) -> list[str]:
+    """Texts of key-figure labels or values cut off (ellipsis, hidden overflow) on screen."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll(
+                    '[data-testid=stMetricLabel], [data-testid=stMetricValue]')]
+                .filter(e => [e, ...e.querySelectorAll('*')]
+                    .some(x => x.scrollWidth > x.clientWidth + 1))
+                .map(e => e.textContent)"""
+        )
+    )
+
+
+def select_row(page: Any, grid: Any, text: str) -> None:
+    """Tick the row of a Streamlit data grid that shows ``text`` (the grid is a canvas)."""
+    row_index = grid.locator("tr", has=page.locator("td", has_text=text)).first.get_attribute(
+        "aria-rowindex"
+    )
+    assert row_index is not None, "the grid's accessible table numbers its rows"
+    box = grid.bounding_box()
+    assert box is not None
+    # Header and rows are ROW_PX high; aria-rowindex counts the header as row 1.
+    y = box["y"] + ROW_PX * (int(row_index) - 1) + ROW_PX / 2
+    page.mouse.click(box["x"] + 12, y)
+
+
+def map_frame(page: Any, drawn: str = ".leaflet-container") -> Any:
+    """The (first) streamlit-folium iframe, once an element matching ``drawn`` is in it."""
+    frame = page.frame_locator(MAP_IFRAME).first
+    frame.locator(drawn).first.wait_for(timeout=TIMEOUT_MS)
+    return frame
+
+
+def log_in(page: Any, url: str, password: str) -> None:
+    """Log in as a planner from the start page (a new session); wait for the planner map.
+
+    It follows the menu link: a deep link to ``/logga-in`` on a freshly started server shows
+    Streamlit's "Page not found" dialog once, which blocks the form.
+    """
+    page.goto(url)
+    page.get_by_role("link", name="Logga in som planerare").click()
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
+
+
+def cell_of(x: float, y: float) -> str:
+    """The id of the ``CELL_M`` cell (SCB style) holding the point ``x, y`` (EPSG:3006)."""
+    return scb_cell_id(int(np.floor(x / CELL_M) * CELL_M), int(np.floor(y / CELL_M) * CELL_M))

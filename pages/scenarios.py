@@ -422,7 +422,8 @@ cols[2].metric(
 )
 cols[3].metric(
     t("scen.metric_cost", lang),
-    _sek(headline["cost_after_sek"] - headline["cost_before_sek"]),
+    ("+" if headline["cost_after_sek"] > headline["cost_before_sek"] else "")
+    + _sek(headline["cost_after_sek"] - headline["cost_before_sek"]),
     delta_color="off",
 )
 if headline["residents_slower"] > 0:

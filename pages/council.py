@@ -29,12 +29,7 @@ region_id = region.info.region_id
 database = data.database()
 data.ensure_demo_needs(region)
 
-# Key figures wrap instead of ending in "…": a council must read every label and every digit.
-st.html(
-    "<style>[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *"
-    "{white-space:normal !important;overflow:visible !important;"
-    "text-overflow:clip !important}</style>"
-)
+page.wrap_key_figures()
 if st.toggle(t("council.presentation", lang), value=False, key="council_presentation"):
     # Large type and no sidebar: what a projector at a council meeting needs.
     st.html(

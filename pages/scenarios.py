@@ -397,12 +397,7 @@ with page.user_errors(), st.spinner(t("scen.computing", lang)):
 headline = result.headline()
 
 st.subheader(t("scen.effects", lang))
-# Key figures wrap instead of ending in "…" (the labels are long and all of them matter).
-st.html(
-    "<style>[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *"
-    "{white-space:normal !important;overflow:visible !important;"
-    "text-overflow:clip !important}</style>"
-)
+page.wrap_key_figures()
 cols = st.columns(4)
 cols[0].metric(
     t("scen.metric_one_place", lang, minutes=threshold),

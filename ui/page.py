@@ -73,3 +73,15 @@ def header(title_key: str) -> tuple[str, Region]:
     if region.info.fictional:
         st.info(t("common.fictional_banner", lang, name=region.info.name), icon="ℹ️")
     return lang, region
+
+
+def wrap_key_figures() -> None:
+    """Let ``st.metric`` labels and values wrap instead of ending in "…".
+
+    Key figures have long labels, and a council must read every label and every digit.
+    """
+    st.html(
+        "<style>[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *"
+        "{white-space:normal !important;overflow:visible !important;"
+        "text-overflow:clip !important}</style>"
+    )

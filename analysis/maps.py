@@ -37,7 +37,7 @@ from folium.utilities import JsCode
 
 from analysis import settings
 from analysis.errors import DataModelError
-from analysis.i18n import fmt_date, fmt_number, t
+from analysis.i18n import fmt_date, fmt_number, fmt_sek, t
 from analysis.io import Region
 from analysis.model import CATEGORIES, CATEGORY_BY_ID, Category
 
@@ -751,7 +751,7 @@ def feature_details(kind: str, row: pd.Series, lang: str = "sv") -> list[tuple[s
         rows.append(
             (
                 t("maps.field.annual_cost", lang),
-                t("maps.unit.sek", lang, value=fmt_number(cost, 0, lang)) if cost else "–",
+                fmt_sek(cost, lang) if cost else "–",
             )
         )
         capacity = get("capacity")

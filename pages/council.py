@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis import brief, evaluate, maps, needs, store
-from analysis.i18n import fmt_date, fmt_number, fmt_percent, t
+from analysis.i18n import fmt_date, fmt_number, fmt_percent, fmt_sek, t
 from analysis.scenarios import Scenario
 from ui import auth, data, page, tables
 
@@ -61,11 +61,6 @@ def _result(record: store.ScenarioRecord) -> tuple[Scenario, evaluate.ScenarioRe
     return scenario, evaluate.evaluate(baseline, after, scenario, MODE, THRESHOLD_MIN, stored_needs)
 
 
-def _sek(value: float) -> str:
-    sign = "+" if value > 0 else ""
-    return f"{sign}{fmt_number(value, 0, lang)} kr"
-
-
 def key_figures(result: evaluate.ScenarioResult) -> list[brief.KeyFigure]:
     """The council's few numbers, formatted, with a plain-Swedish caption each."""
     h = result.headline()
@@ -97,9 +92,13 @@ def key_figures(result: evaluate.ScenarioResult) -> list[brief.KeyFigure]:
         ),
         brief.KeyFigure(
             t("council.fig_cost", lang),
-            "0 kr",
-            _sek(municipal_change),
-            t("council.cap_cost", lang, total=_sek(h["cost_after_sek"] - h["cost_before_sek"])),
+            fmt_sek(0, lang),
+            fmt_sek(municipal_change, lang, signed=True),
+            t(
+                "council.cap_cost",
+                lang,
+                total=fmt_sek(h["cost_after_sek"] - h["cost_before_sek"], lang, signed=True),
+            ),
         ),
         brief.KeyFigure(
             t("council.fig_slower", lang),

@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from analysis import budget, evaluate, maps, needs, store
 from analysis.errors import ServicekartanError
-from analysis.i18n import fmt_minutes, fmt_number, fmt_percent, t
+from analysis.i18n import fmt_minutes, fmt_number, fmt_percent, fmt_sek, t
 from analysis.model import CATEGORY_IDS, EVERYDAY_BUNDLE, SECTORS
 from analysis.scenarios import Change, Scenario
 from analysis.settings import AGE_GROUPS, MODES, THRESHOLDS_MIN
@@ -49,10 +49,6 @@ SITE_LABELS = {
 
 def _service_label(service_id: str) -> str:
     return SERVICE_LABELS[service_id]
-
-
-def _sek(value: float) -> str:
-    return f"{fmt_number(value, 0, lang)} kr"
 
 
 # --- Which scenario ------------------------------------------------------------------------
@@ -417,8 +413,7 @@ cols[2].metric(
 )
 cols[3].metric(
     t("scen.metric_cost", lang),
-    ("+" if headline["cost_after_sek"] > headline["cost_before_sek"] else "")
-    + _sek(headline["cost_after_sek"] - headline["cost_before_sek"]),
+    fmt_sek(headline["cost_after_sek"] - headline["cost_before_sek"], lang, signed=True),
     delta_color="off",
 )
 if headline["residents_slower"] > 0:
@@ -586,10 +581,10 @@ st.dataframe(
     pd.DataFrame(
         {
             t("scen.actor", lang): actor_names,
-            t("scen.cost_before", lang): [_sek(v) for v in table["cost_before_sek"]],
-            t("scen.cost_after", lang): [_sek(v) for v in table["cost_after_sek"]],
-            t("scen.cost_change", lang): [_sek(v) for v in table["change_sek"]],
-            t("scen.cost_saving", lang): [_sek(v) for v in table["colocation_saving_sek"]],
+            t("scen.cost_before", lang): [fmt_sek(v, lang) for v in table["cost_before_sek"]],
+            t("scen.cost_after", lang): [fmt_sek(v, lang) for v in table["cost_after_sek"]],
+            t("scen.cost_change", lang): [fmt_sek(v, lang) for v in table["change_sek"]],
+            t("scen.cost_saving", lang): [fmt_sek(v, lang) for v in table["colocation_saving_sek"]],
         }
     ),
     hide_index=True,
@@ -602,7 +597,7 @@ st.caption(
     t(
         "scen.cost_per_resident",
         lang,
-        value=_sek(per_resident) if per_resident is not None else "–",
+        value=fmt_sek(per_resident, lang) if per_resident is not None else "–",
         category=category_names[shown_category],
         minutes=threshold,
     )

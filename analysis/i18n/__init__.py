@@ -80,6 +80,22 @@ def fmt_number(value: float | int | None, decimals: int = 0, lang: str = "sv") -
     return text
 
 
+def fmt_sek(value: float | None, lang: str = "sv", signed: bool = False) -> str:
+    """Format an amount in Swedish kronor (``"1 250 000 kr"``, English ``"SEK 1,250,000"``).
+
+    ``signed`` shows a plus on increases, for changes of cost.
+
+    Examples
+    --------
+    >>> fmt_sek(1680000, signed=True)
+    '+1\xa0680\xa0000 kr'
+    >>> fmt_sek(-75000, lang="en")
+    'SEK -75,000'
+    """
+    sign = "+" if signed and value is not None and value > 0 else ""
+    return sign + t("maps.unit.sek", lang, value=fmt_number(value, 0, lang))
+
+
 def fmt_percent(share: float | None, decimals: int = 0, lang: str = "sv") -> str:
     """Format a share in [0, 1] as a percentage, e.g. ``'42 %'`` in Swedish.
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io as _io
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Final
 
 import geopandas as gpd
@@ -89,9 +90,17 @@ class Analysis:
     state: RoutingState
     service_ids: tuple[str, ...]
 
-    def travel_times(self) -> TravelTimes:
-        """Return the cell-level travel times of every mode and category."""
+    @cached_property
+    def _travel_times(self) -> TravelTimes:
         return self.state.travel_times()
+
+    def travel_times(self) -> TravelTimes:
+        """Return the cell-level travel times of every mode and category.
+
+        Computed once per analysis (the state never changes); pages and the evaluation ask for
+        it several times per rerun.
+        """
+        return self._travel_times
 
     def minutes(self, mode: str) -> pd.DataFrame:
         """Return nearest-service minutes per cell (index ``cell_id``) and category."""

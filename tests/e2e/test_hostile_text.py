@@ -180,6 +180,9 @@ def test_hostile_needs_are_stored_and_shown_as_text(
     choose(review, "Ort", quiet_locality)
     review.keyboard.press("Escape")
     grid = review.locator("[data-testid=stDataFrame]").first
+    # The grid draws its cells only when it is on screen; the open filter panel can push it
+    # below the fold.
+    grid.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
     review.wait_for_function(
         """(n) => [...document.querySelectorAll('[data-testid=stDataFrame] td')]
             .filter(td => td.textContent.includes(n[0])).length >= n[1]""",

@@ -30,7 +30,9 @@ only), equal to it from scratch bit for bit.  They do the work a from-scratch ne
 does, but only where the nearest source changes: the new source's pruned Dijkstra for an
 addition; for a closure, the nodes the closed source was nearest to, reset and searched again
 from their boundary; a move fuses both in one search.  Their cost is one copy of the two
-arrays plus a search over the nodes whose nearest source changes (figures against scipy in
+arrays plus a search over the nodes whose nearest source changes.  :class:`NearestWorkspace`
+runs the same searches in place on arrays it owns, with an undo log, so that a series of
+what-if changes to one state costs only the searches (figures against scipy in
 ``benchmarks/README.md``).
 
 Weights must be >= 0; that is checked by :func:`multi_source` only (the incremental updates
@@ -711,15 +713,72 @@ def _grow_heap_d(hd: FloatArray, hn: IntArray) -> tuple[FloatArray, IntArray]:
     return new_d, new_n
 
 
-# The nearest-only updates write into output arrays allocated by numpy in the wrappers: numpy
-# backs large arrays with huge pages, while a fresh multi-megabyte allocation inside numba can
-# cost several milliseconds of page faults.  Their heaps start small and grow: only the
-# frontier of the (local) search lives in them.  The heaps are 4-ary (children 4i+1..4i+4):
-# about 10-20 % faster than binary here, with half as many levels to sift through.
+# The nearest-only updates search *in place*: on copies made by the wrappers
+# (:func:`nearest_add_source` ...), or on the working arrays of a :class:`NearestWorkspace`,
+# which records the first write to every node in an undo log (``use_log``) so that it can be
+# restored in time proportional to the nodes changed.  Their heaps start small and grow: only
+# the frontier of the (local) search lives in them.  The heaps are 4-ary (children
+# 4i+1..4i+4): about 10-20 % faster than binary here, with half as many levels to sift through.
+
+
+@_jit_inline
+def _log_write(
+    v: int,
+    dist: FloatArray,
+    label: IntArray,
+    logged: BoolArray,
+    log_n: IntArray,
+    log_d: FloatArray,
+    log_l: IntArray,
+    n_log: int,
+) -> int:
+    """Record node ``v``'s value before its first write since the last restore.
+
+    A node is logged at most once, so logs of the node count never overflow.
+    """
+    if logged[v]:
+        return n_log
+    logged[v] = True
+    log_n[n_log] = v
+    log_d[n_log] = dist[v]
+    log_l[n_log] = label[v]
+    return n_log + 1
 
 
 @_jit
-def _nearest_add_kernel(
+def _restore_kernel(
+    dist: FloatArray,
+    label: IntArray,
+    logged: BoolArray,
+    log_n: IntArray,
+    log_d: FloatArray,
+    log_l: IntArray,
+    n_log: int,
+) -> None:
+    """Undo every logged write (each node is logged once, at its first write)."""
+    for k in range(n_log):
+        v = log_n[k]
+        dist[v] = log_d[k]
+        label[v] = log_l[k]
+        logged[v] = False
+
+
+@_jit
+def _copy_and_check(
+    dist: FloatArray, label: IntArray, sid: int, out_d: FloatArray, out_l: IntArray
+) -> bool:
+    """Copy the state into the outputs and tell whether ``sid`` is already a label, in one pass."""
+    clash = False
+    for v in range(dist.shape[0]):
+        a = label[v]
+        out_d[v] = dist[v]
+        out_l[v] = a
+        clash |= a == sid
+    return clash
+
+
+@_jit
+def _nearest_add_search(
     indptr: IntArray,
     indices: IntArray,
     weights: FloatArray,
@@ -728,31 +787,26 @@ def _nearest_add_kernel(
     node: int,
     offset: float,
     sid: int,
-    out_d: FloatArray,
-    out_l: IntArray,
-) -> tuple[int, bool]:
-    """Nearest-only add: a Dijkstra from the new source, pruned where it does not win.
+    logged: BoolArray,
+    log_n: IntArray,
+    log_d: FloatArray,
+    log_l: IntArray,
+    n_log: int,
+    use_log: bool,
+) -> int:
+    """Nearest-only add, in place: a Dijkstra from the new source, pruned where it does not win.
 
-    Fills ``out_d``/``out_l``; returns the number of nodes the new source wins and whether
-    ``sid`` was already a label in ``label`` (then the outputs are not meaningful).  One label
-    propagates, so the heap holds distances only; a popped entry is stale unless the node
-    still carries ``(d, sid)``.
+    One label propagates, so the heap holds distances only; a popped entry is stale unless
+    the node still carries ``(d, sid)``.  Returns the length of the undo log.
     """
-    clash = False
-    for v in range(dist.shape[0]):  # copy and check the new id in one pass
-        a = label[v]
-        out_d[v] = dist[v]
-        out_l[v] = a
-        clash |= a == sid
-    if clash:
-        return 0, True
     hd = np.empty(1024, dtype=np.float64)
     hn = np.empty(1024, dtype=np.int64)
     size = 0
-    won = 0
-    if _less(offset, sid, out_d[node], out_l[node]):
-        out_d[node] = offset
-        out_l[node] = sid
+    if _less(offset, sid, dist[node], label[node]):
+        if use_log:
+            n_log = _log_write(node, dist, label, logged, log_n, log_d, log_l, n_log)
+        dist[node] = offset
+        label[node] = sid
         size = _push_d4(hd, hn, size, offset, node)
     # Heap operations written out by hand (numba runs them faster than helper calls).
     while size > 0:
@@ -781,15 +835,16 @@ def _nearest_add_kernel(
                     break
             hd[i] = last_d
             hn[i] = last_n
-        if out_l[u] != sid or out_d[u] != d:
+        if label[u] != sid or dist[u] != d:
             continue  # stale: improved after this push
-        won += 1
         for e in range(indptr[u], indptr[u + 1]):
             v = indices[e]
             nd = d + weights[e]
-            if nd < out_d[v] or (nd == out_d[v] and sid < out_l[v]):
-                out_d[v] = nd
-                out_l[v] = sid
+            if nd < dist[v] or (nd == dist[v] and sid < label[v]):
+                if use_log:
+                    n_log = _log_write(v, dist, label, logged, log_n, log_d, log_l, n_log)
+                dist[v] = nd
+                label[v] = sid
                 if size == hd.shape[0]:
                     hd, hn = _grow_heap_d(hd, hn)
                 i = size
@@ -804,41 +859,22 @@ def _nearest_add_kernel(
                 hd[i] = nd
                 hn[i] = v
                 size += 1
-    return won, False
+    return n_log
 
 
 @_jit
-def _nearest_remove_kernel(
-    indptr: IntArray,
-    indices: IntArray,
-    weights: FloatArray,
-    t_indptr: IntArray,
-    t_indices: IntArray,
-    t_weights: FloatArray,
+def _copy_and_reset(
     dist: FloatArray,
     label: IntArray,
     removed_id: int,
-    src_nodes: IntArray,
-    src_offsets: FloatArray,
-    src_ids: IntArray,
-    new_node: int,
-    new_offset: float,
     out_d: FloatArray,
     out_l: IntArray,
     affected: IntArray,
 ) -> int:
-    """Nearest-only remove, and move when ``new_node >= 0`` (the source reappears there).
-
-    Fills ``out_d``/``out_l`` (``affected`` is scratch of the node count).  The nodes labelled
-    ``removed_id`` are reset; every other node keeps its (final) label.  The reset region is
-    seeded from its in-neighbours outside it, from the other sources located in it and, for a
-    move, from the source at its new place; then one Dijkstra relaxes strict (distance,
-    label) improvements only.  Outside nodes never improve, except where the moved source now
-    wins, so the search stays in the region plus, for a move, the part of the network the
-    moved source takes over.  Returns the size of the region.
-    """
+    """Copy the state into the outputs, resetting the nodes labelled ``removed_id`` (listed in
+    ``affected``), in one pass; returns their number."""
     n_aff = 0
-    for v in range(dist.shape[0]):  # copy and find the region in one pass
+    for v in range(dist.shape[0]):
         a = label[v]
         if a == removed_id:
             out_d[v] = np.inf
@@ -848,6 +884,74 @@ def _nearest_remove_kernel(
         else:
             out_d[v] = dist[v]
             out_l[v] = a
+    return n_aff
+
+
+@_jit
+def _reset_logged(
+    dist: FloatArray,
+    label: IntArray,
+    removed_id: int,
+    candidates_a: IntArray,
+    candidates_b: IntArray,
+    affected: IntArray,
+    logged: BoolArray,
+    log_n: IntArray,
+    log_d: FloatArray,
+    log_l: IntArray,
+    n_log: int,
+) -> tuple[int, int]:
+    """Reset, in place and logged, the candidates labelled ``removed_id`` (listed in
+    ``affected``); a node listed twice is reset once (its label is -1 the second time)."""
+    n_aff = 0
+    for k in range(candidates_a.shape[0] + candidates_b.shape[0]):
+        na = candidates_a.shape[0]
+        v = candidates_a[k] if k < na else candidates_b[k - na]
+        if label[v] == removed_id:
+            n_log = _log_write(v, dist, label, logged, log_n, log_d, log_l, n_log)
+            dist[v] = np.inf
+            label[v] = -1
+            affected[n_aff] = v
+            n_aff += 1
+    return n_aff, n_log
+
+
+@_jit
+def _nearest_reseed_search(
+    indptr: IntArray,
+    indices: IntArray,
+    weights: FloatArray,
+    t_indptr: IntArray,
+    t_indices: IntArray,
+    t_weights: FloatArray,
+    dist: FloatArray,
+    label: IntArray,
+    removed_id: int,
+    affected: IntArray,
+    n_aff: int,
+    src_nodes: IntArray,
+    src_offsets: FloatArray,
+    src_ids: IntArray,
+    new_node: int,
+    new_offset: float,
+    logged: BoolArray,
+    log_n: IntArray,
+    log_d: FloatArray,
+    log_l: IntArray,
+    n_log: int,
+    use_log: bool,
+) -> int:
+    """Nearest-only remove, and move when ``new_node >= 0`` (the source reappears there), in
+    place, once the region (the nodes ``removed_id`` was nearest to, listed in ``affected``)
+    has been reset.
+
+    Every other node keeps its (final) label.  The region is seeded from its in-neighbours
+    outside it, from the other sources located in it and, for a move, from the source at its
+    new place; then one Dijkstra relaxes strict (distance, label) improvements only.  Outside
+    nodes never improve, except where the moved source now wins, so the search stays in the
+    region plus, for a move, the part of the network the moved source takes over.  Returns
+    the length of the undo log.
+    """
     hd = np.empty(1024, dtype=np.float64)
     hn = np.empty(1024, dtype=np.int64)
     size = 0
@@ -856,13 +960,13 @@ def _nearest_remove_kernel(
         v = affected[k]
         for e in range(t_indptr[v], t_indptr[v + 1]):
             u = t_indices[e]
-            lab = out_l[u]
+            lab = label[u]
             if lab < 0:
                 continue  # u is in the region (reset) or reached by no source
-            nd = out_d[u] + t_weights[e]
-            if _less(nd, lab, out_d[v], out_l[v]):
-                out_d[v] = nd
-                out_l[v] = lab
+            nd = dist[u] + t_weights[e]
+            if _less(nd, lab, dist[v], label[v]):
+                dist[v] = nd  # v is in the region: logged by the reset
+                label[v] = lab
                 if size == hd.shape[0]:
                     hd, hn = _grow_heap_d(hd, hn)
                 size = _push_d4(hd, hn, size, nd, v)
@@ -877,9 +981,11 @@ def _nearest_remove_kernel(
             lab, v, start = removed_id, new_node, new_offset
         else:
             break
-        if _less(start, lab, out_d[v], out_l[v]):
-            out_d[v] = start
-            out_l[v] = lab
+        if _less(start, lab, dist[v], label[v]):
+            if use_log:
+                n_log = _log_write(v, dist, label, logged, log_n, log_d, log_l, n_log)
+            dist[v] = start
+            label[v] = lab
             if size == hd.shape[0]:
                 hd, hn = _grow_heap_d(hd, hn)
             size = _push_d4(hd, hn, size, start, v)
@@ -913,15 +1019,17 @@ def _nearest_remove_kernel(
                     break
             hd[i] = last_d
             hn[i] = last_n
-        if d != out_d[u]:
+        if d != dist[u]:
             continue  # stale: improved after this push
-        lab = out_l[u]
+        lab = label[u]
         for e in range(indptr[u], indptr[u + 1]):
             v = indices[e]
             nd = d + weights[e]
-            if nd < out_d[v] or (nd == out_d[v] and lab < out_l[v]):
-                out_d[v] = nd
-                out_l[v] = lab
+            if nd < dist[v] or (nd == dist[v] and lab < label[v]):
+                if use_log:
+                    n_log = _log_write(v, dist, label, logged, log_n, log_d, log_l, n_log)
+                dist[v] = nd
+                label[v] = lab
                 if size == hd.shape[0]:
                     hd, hn = _grow_heap_d(hd, hn)
                 i = size
@@ -936,7 +1044,7 @@ def _nearest_remove_kernel(
                 hd[i] = nd
                 hn[i] = v
                 size += 1
-    return n_aff
+    return n_log
 
 
 @_jit
@@ -1296,11 +1404,11 @@ def nearest_add_source(
         raise ValueError("source_id must be >= 0 and offset_s >= 0")
     out_d = np.empty_like(d)
     out_l = np.empty_like(lab)
-    _won, clash = _nearest_add_kernel(
-        p, i, w, d, lab, int(node), float(offset_s), int(source_id), out_d, out_l
-    )
-    if clash:
+    if _copy_and_check(d, lab, int(source_id), out_d, out_l):
         raise ValueError("source_id must be a new label (it is already in label)")
+    _nearest_add_search(
+        p, i, w, out_d, out_l, int(node), float(offset_s), int(source_id), *_no_log(), False
+    )
     return out_d, out_l
 
 
@@ -1434,27 +1542,234 @@ def _nearest_remove_or_move(
         raise ValueError("removed_id must be >= 0")
     out_d = np.empty_like(d)
     out_l = np.empty_like(lab)
-    scratch = np.empty(d.shape[0], dtype=np.int64)
-    _nearest_remove_kernel(
+    affected = np.empty(d.shape[0], dtype=np.int64)
+    n_aff = _copy_and_reset(d, lab, int(removed_id), out_d, out_l, affected)
+    _nearest_reseed_search(
         p,
         i,
         w,
         tp,
         ti,
         tw,
-        d,
-        lab,
+        out_d,
+        out_l,
         int(removed_id),
+        affected,
+        n_aff,
         nodes,
         offsets,
         ids,
         new_node,
         new_offset_s,
-        out_d,
-        out_l,
-        scratch,
+        *_no_log(),
+        False,
     )
     return out_d, out_l
+
+
+def _no_log() -> tuple[BoolArray, IntArray, FloatArray, IntArray, int]:
+    """Placeholders for the undo log of an update that does not keep one."""
+    return (
+        np.zeros(1, dtype=np.bool_),
+        np.zeros(1, dtype=np.int64),
+        np.zeros(1, dtype=np.float64),
+        np.zeros(1, dtype=np.int64),
+        0,
+    )
+
+
+class NearestWorkspace:
+    """A nearest-source state that is updated in place and restored in O(changes).
+
+    The copy-returning updates (:func:`nearest_add_source` ...) copy both arrays of the node
+    count on every call.  A workspace copies them once; each update then touches only the
+    nodes whose nearest source changes, records their previous values in an undo log, and
+    :meth:`restore` puts them back.  That suits a series of what-if questions asked of one
+    state: "what if this service moved there?", read the answer (:attr:`dist`,
+    :attr:`label`, :meth:`changed`), restore, ask the next.  Updates may also be chained
+    before a restore.  Not thread-safe: give every thread its own workspace.
+
+    Parameters
+    ----------
+    graph, transpose
+        ``(indptr, indices, weights)`` of the search graph and of its reverse.
+    dist, label
+        The nearest source of every node (from :func:`multi_source`), for these sources.
+    source_nodes, source_offsets_s, source_ids
+        The sources.
+
+    Examples
+    --------
+    >>> g = ([0, 1, 3, 4], [1, 0, 2, 1], [10.0] * 4)
+    >>> dist, label = multi_source(*g, [0, 2], [0.0, 0.0])
+    >>> ws = NearestWorkspace(g, g, dist, label, [0, 2], [0.0, 0.0], [0, 1])
+    >>> ws.move(1, 1, 2.0)
+    >>> ws.dist.tolist(), ws.label.tolist()
+    ([0.0, 2.0, 12.0], [0, 1, 1])
+    >>> ws.changed().tolist()
+    [2, 1]
+    >>> ws.restore()
+    >>> ws.dist.tolist(), ws.label.tolist()
+    ([0.0, 10.0, 0.0], [0, 0, 1])
+    """
+
+    def __init__(
+        self,
+        graph: tuple[ArrayLike, ArrayLike, ArrayLike],
+        transpose: tuple[ArrayLike, ArrayLike, ArrayLike],
+        dist: ArrayLike,
+        label: ArrayLike,
+        source_nodes: ArrayLike,
+        source_offsets_s: ArrayLike,
+        source_ids: ArrayLike,
+    ) -> None:
+        g, t = _graph(*graph), _graph(*transpose)
+        n = g[0].shape[0] - 1
+        if t[0].shape != g[0].shape or t[1].shape != g[1].shape:
+            raise ValueError("transpose does not match graph")
+        d, lab = _nearest_state(dist, label, n)
+        # Node ids, edge offsets and labels are kept as int32 when they fit: less memory to
+        # move per node visited (about 10 % faster on a county network).
+        # (The kernels are compiled for both widths; ``IntArray`` stands for either here.)
+        small = max(g[1].shape[0], n, int(lab.max(initial=0)) + 1) < 2**31 - 1
+        self._int: type[np.signedinteger[Any]] = np.int32 if small else np.int64
+
+        def narrow(a: IntArray) -> IntArray:
+            return cast(IntArray, a.astype(self._int))
+
+        self._graph = (narrow(g[0]), narrow(g[1]), g[2])
+        self._transpose = (narrow(t[0]), narrow(t[1]), t[2])
+        self._dist = d.copy()
+        self._label = narrow(lab)
+        nodes, offsets, ids = _sources(n, source_nodes, source_offsets_s, source_ids)
+        self._base_sources = {
+            int(k): (int(v), float(o)) for k, v, o in zip(ids, nodes, offsets, strict=True)
+        }
+        self._sources = dict(self._base_sources)
+        # The nodes of every baseline label, grouped: the region of a removal is found
+        # without scanning all nodes.
+        self._by_label = narrow(np.argsort(lab, kind="stable"))
+        self._sorted_labels = lab[self._by_label]
+        self._logged = np.zeros(n, dtype=np.bool_)
+        self._log_n = cast(IntArray, np.empty(n, dtype=self._int))  # a node is logged once
+        self._log_d = np.empty(n, dtype=np.float64)
+        self._log_l = cast(IntArray, np.empty(n, dtype=self._int))
+        self._n_log = 0
+
+    @property
+    def dist(self) -> FloatArray:
+        """Distance of every node to its nearest source (a read-only view)."""
+        view = self._dist.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def label(self) -> NDArray[np.integer[Any]]:
+        """Id of every node's nearest source, -1 for none (a read-only view; int32 when the
+        graph and the ids fit)."""
+        view = self._label.view()
+        view.flags.writeable = False
+        return view
+
+    def changed(self) -> IntArray:
+        """Return the nodes written since the last :meth:`restore` (each once)."""
+        return self._log_n[: self._n_log].astype(np.int64)
+
+    def _check_node(self, node: int, offset_s: float) -> None:
+        if not 0 <= int(node) < self._dist.shape[0]:
+            raise ValueError("the source's node is outside the graph")
+        if not float(offset_s) >= 0:
+            raise ValueError("offset_s must be >= 0")
+
+    def add(self, source_id: int, node: int, offset_s: float) -> None:
+        """Add a source with a new id at ``node`` (start offset ``offset_s``)."""
+        self._check_node(node, offset_s)
+        if not 0 <= int(source_id) < np.iinfo(self._int).max or int(source_id) in self._sources:
+            raise ValueError("source_id must be >= 0 and not the id of a current source")
+        self._n_log = _nearest_add_search(
+            *self._graph,
+            self._dist,
+            self._label,
+            int(node),
+            float(offset_s),
+            int(source_id),
+            self._logged,
+            self._log_n,
+            self._log_d,
+            self._log_l,
+            self._n_log,
+            True,
+        )
+        self._sources[int(source_id)] = (int(node), float(offset_s))
+
+    def remove(self, source_id: int) -> None:
+        """Remove the source ``source_id``."""
+        self._remove_or_move(int(source_id), -1, 0.0)
+        del self._sources[int(source_id)]
+
+    def move(self, source_id: int, node: int, offset_s: float) -> None:
+        """Move the source ``source_id`` to ``node`` (start offset ``offset_s``), keeping its id."""
+        self._check_node(node, offset_s)
+        self._remove_or_move(int(source_id), int(node), float(offset_s))
+        self._sources[int(source_id)] = (int(node), float(offset_s))
+
+    def _remove_or_move(self, source_id: int, new_node: int, new_offset_s: float) -> None:
+        if source_id not in self._sources:
+            raise ValueError(f"{source_id} is not the id of a current source")
+        lo, hi = np.searchsorted(self._sorted_labels, [source_id, source_id + 1])
+        baseline_region = self._by_label[lo:hi]
+        touched = self._log_n[: self._n_log].copy()  # may have taken nodes over since
+        affected = np.empty(baseline_region.shape[0] + touched.shape[0], dtype=np.int64)
+        n_aff, self._n_log = _reset_logged(
+            self._dist,
+            self._label,
+            source_id,
+            baseline_region,
+            touched,
+            affected,
+            self._logged,
+            self._log_n,
+            self._log_d,
+            self._log_l,
+            self._n_log,
+        )
+        ids = np.fromiter(self._sources, dtype=np.int64, count=len(self._sources))
+        nodes = np.array([self._sources[int(k)][0] for k in ids], dtype=np.int64)
+        offsets = np.array([self._sources[int(k)][1] for k in ids], dtype=np.float64)
+        self._n_log = _nearest_reseed_search(
+            *self._graph,
+            *self._transpose,
+            self._dist,
+            self._label,
+            source_id,
+            affected,
+            n_aff,
+            nodes,
+            offsets,
+            ids,
+            new_node,
+            new_offset_s,
+            self._logged,
+            self._log_n,
+            self._log_d,
+            self._log_l,
+            self._n_log,
+            True,
+        )
+
+    def restore(self) -> None:
+        """Undo every update since the last restore (work proportional to the nodes changed)."""
+        _restore_kernel(
+            self._dist,
+            self._label,
+            self._logged,
+            self._log_n,
+            self._log_d,
+            self._log_l,
+            self._n_log,
+        )
+        self._n_log = 0
+        self._sources = dict(self._base_sources)
 
 
 def bounded_from(

@@ -479,3 +479,64 @@ def test_nearest_sequence_of_edits_on_a_larger_graph():
             )
             nodes[r], offsets[r] = node, offset
         assert same(state, nearest(g, nodes, offsets, ids))
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems(max_nodes=16, max_sources=5), st.data())
+def test_workspace_chained_edits_equal_from_scratch_and_restore(problem, data):
+    """Any series of adds, removals and moves on a workspace equals a from-scratch search
+    after every step, and restore() gives back the starting state exactly."""
+    n, edges, nodes, offsets, ids = problem
+    g = csr(n, edges)
+    dist, label = nearest(g, nodes, offsets, ids)
+    ws = routing.NearestWorkspace(g[:3], g[3:], dist, label, nodes, offsets, ids)
+    for _round in range(2):
+        current = {i: (v, o) for i, v, o in zip(ids, nodes, offsets, strict=True)}
+        for _step in range(data.draw(st.integers(1, 5))):
+            kind = data.draw(st.sampled_from(["add", "remove", "move"]))
+            node = data.draw(st.integers(0, n - 1))
+            offset = float(data.draw(st.integers(0, 4)))
+            if kind == "add" or not current:
+                new_id = data.draw(st.sampled_from(sorted(set(range(41)) - set(current))))
+                ws.add(new_id, node, offset)
+                current[new_id] = (node, offset)
+            else:
+                sid = data.draw(st.sampled_from(sorted(current)))
+                if kind == "remove":
+                    ws.remove(sid)
+                    del current[sid]
+                else:
+                    ws.move(sid, node, offset)
+                    current[sid] = (node, offset)
+            keys = sorted(current)
+            expected = nearest(
+                g, [current[k][0] for k in keys], [current[k][1] for k in keys], keys
+            )
+            assert same((ws.dist, ws.label), expected)
+            untouched = np.setdiff1d(np.arange(n), ws.changed())
+            assert same(
+                (ws.dist[untouched], ws.label[untouched]), (dist[untouched], label[untouched])
+            )
+        ws.restore()
+        assert same((ws.dist, ws.label), (dist, label))
+        assert ws.changed().size == 0
+
+
+def test_workspace_rejects_bad_edits():
+    g = csr(4, LINE)
+    dist, label = nearest(g, [0], [0.0], [3])
+    ws = routing.NearestWorkspace(g[:3], g[3:], dist, label, [0], [0.0], [3])
+    with pytest.raises(ValueError, match="current source"):
+        ws.add(3, 1, 0.0)
+    with pytest.raises(ValueError, match="current source"):
+        ws.remove(7)
+    with pytest.raises(ValueError, match="outside"):
+        ws.move(3, 9, 0.0)
+    with pytest.raises(ValueError, match="offset"):
+        ws.add(5, 1, -1.0)
+    with pytest.raises(ValueError):
+        ws.dist[0] = 1.0  # read-only view
+    ws.remove(3)
+    assert np.isinf(ws.dist).all() and (ws.label == -1).all()
+    ws.restore()
+    assert same((ws.dist, ws.label), (dist, label))

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely import LineString, Point, box
 
+from analysis import routing
 from analysis import settings as cfg
 from analysis.errors import NetworkError, ValidationError
 from analysis.isochrones import isochrones
@@ -391,3 +392,42 @@ def test_demo_region_matches_networkx_on_a_sample():
             np.testing.assert_allclose(tt.nearest_s[0, c], expected, rtol=1e-9)
     snap = snap_points(net, gpd.GeoSeries(shapely.centroid(cells.geometry.array)), "car")
     assert snap.off_network.mean() < 0.5
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000))
+def test_nearest_workspace_on_a_road_network(seed):
+    """What-if edits on a NearestWorkspace over a built road network (float weights, one-way
+    streets) equal a from-scratch search after every step, and restore() undoes them all."""
+    net = build_network(grid_roads(seed, size=6))
+    graph = net.graph("car")
+    rng = np.random.default_rng(seed)
+    active = np.flatnonzero(graph.active)
+    nodes = rng.choice(active, 4, replace=False)
+    offsets = rng.uniform(0.0, 120.0, 4)
+    ids = np.array([3, 5, 8, 13])
+    start = routing.multi_source(*graph.reverse, nodes, offsets, ids)
+    ws = routing.NearestWorkspace(graph.reverse, graph.forward, *start, nodes, offsets, ids)
+    current = {int(i): (int(v), float(o)) for i, v, o in zip(ids, nodes, offsets, strict=True)}
+    for step in range(9):
+        node, offset = int(rng.choice(active)), float(rng.uniform(0.0, 120.0))
+        if step % 3 == 0:
+            ws.add(20 + step, node, offset)
+            current[20 + step] = (node, offset)
+        elif step % 3 == 1:
+            gone = sorted(current)[int(rng.integers(len(current)))]
+            ws.remove(gone)
+            del current[gone]
+        else:
+            moved = sorted(current)[int(rng.integers(len(current)))]
+            ws.move(moved, node, offset)
+            current[moved] = (node, offset)
+        keys = sorted(current)
+        expected = routing.multi_source(
+            *graph.reverse, [current[k][0] for k in keys], [current[k][1] for k in keys], keys
+        )
+        np.testing.assert_array_equal(ws.dist, expected[0])
+        np.testing.assert_array_equal(ws.label, expected[1])
+    ws.restore()
+    np.testing.assert_array_equal(ws.dist, start[0])
+    np.testing.assert_array_equal(ws.label, start[1])

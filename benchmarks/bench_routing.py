@@ -1,4 +1,4 @@
-"""Benchmark the routing kernels against scipy, igraph and networkx on the same inputs.
+"""Benchmark the routing kernels against scipy, igraph, networkit, networkx and pandana.
 
 Run from the repository root::
 
@@ -15,7 +15,10 @@ get the same graph with a virtual super-source joined to each service node by an
 its access leg + 1 s (scipy drops explicit zero weights; the 1 s is subtracted again), built
 before the clock starts: only the search itself is timed, for them and for us.  Their distances
 are asserted equal to ours.  networkx runs one category and is scaled to the others; it is
-skipped on the country graph (its graph alone would need several GB).
+skipped on the country graph (its graph alone would need several GB).  networkit and pandana
+come from ``benchmarks/requirements.txt`` (optional: reported as not installed otherwise);
+pandana has no per-service offset, so it is compared on one category without access legs
+(not on the country graph: its contraction hierarchies alone would take minutes).
 
 On the county graph, scenario changes (add, close, move one service; 20 of each) time the
 nearest-only incremental updates (in place on a ``NearestWorkspace``, restored after each
@@ -47,6 +50,8 @@ from analysis import model, routing, settings  # noqa: E402
 from analysis.network import Network, build_network  # noqa: E402
 
 CASES = {"rural-50k": 50_000, "county-500k": 500_000, "country-3M": 3_000_000}
+#: The references timed on the same multi-source searches as ours (when installed).
+REFERENCES = ("scipy", "igraph", "networkit")
 SERVICES_PER_CATEGORY = 20
 
 
@@ -169,6 +174,27 @@ class References:
 
         return run
 
+    def networkit(self, nodes: np.ndarray, offsets: np.ndarray) -> Callable[[], np.ndarray] | None:
+        try:
+            import networkit
+        except ImportError:
+            return None
+        p, i, w = with_super_source(self.graph, nodes, offsets)
+        tails = np.repeat(np.arange(self.n + 1), np.diff(p))
+        g = networkit.Graph(self.n + 1, weighted=True, directed=True)
+        g.addEdges((w, (tails, i)))
+
+        def run() -> np.ndarray:
+            search = networkit.distance.Dijkstra(
+                g, self.n, storePaths=False, storeNodesSortedByDistance=False
+            )
+            search.run()
+            dist = np.asarray(search.getDistances())[: self.n] - 1.0
+            dist[dist > 1e300] = np.inf  # networkit marks unreached nodes with DBL_MAX
+            return dist
+
+        return run
+
     def networkx(self, nodes: np.ndarray, offsets: np.ndarray) -> Callable[[], np.ndarray]:
         import networkx as nx
 
@@ -278,13 +304,14 @@ def run_generated(name: str, n_nodes: int, seed: int) -> dict[str, Any]:
     # from other processes hits them alike; best time of each.
     refs = References(car.reverse)
     sample = range(2) if big else range(min(4, n_categories))
-    per: dict[str, list[float]] = {"ours": [], "scipy": [], "igraph": []}
+    per: dict[str, list[float]] = {"ours": [], "scipy": [], "igraph": [], "networkit": []}
     for k in sample:
         nodes, offsets = services[k]
         runners = {
             "ours": lambda n=nodes, o=offsets: routing.multi_source(*car.reverse, n, o)[0],
             "scipy": refs.scipy(nodes, offsets),
             "igraph": refs.igraph(nodes, offsets),
+            "networkit": refs.networkit(nodes, offsets),
         }
         best = dict.fromkeys(runners, np.inf)
         for _ in range(repeats + 2):
@@ -297,16 +324,17 @@ def run_generated(name: str, n_nodes: int, seed: int) -> dict[str, Any]:
         for key in per:
             per[key].append(best[key])
     out["ours_sample_per_cat_s"] = float(np.mean(per["ours"]))
-    for key in ("scipy", "igraph"):
+    for key in REFERENCES:
         if np.isfinite(per[key]).all():
             out[f"{key}_per_cat_s"] = float(np.mean(per[key]))
-    out["reference_cat0_s"] = float(min(per["scipy"][0], per["igraph"][0]))
+    out["reference_cat0_s"] = float(min(per[key][0] for key in REFERENCES))
     if not big:
         runner = refs.networkx(*services[0])
         t, dist = best_of(runner, 1)
         np.testing.assert_allclose(dist, results[0], rtol=1e-9, atol=1e-6)
         out["networkx_per_cat_s"] = t
-    out["pandana"] = _pandana_note()
+    if not big:
+        out.update(pandana_benchmark(net, *services[0]))
 
     if name.startswith("county"):
         out.update(scenario_benchmark(net, services[0], rng))
@@ -502,7 +530,7 @@ def run_demo() -> dict[str, Any]:
     out["ours_nearest_total_s"] = ours
     out["runs"] = len(work)
     out["reached_share"] = float(np.mean([np.isfinite(r).mean() for r in results]))
-    for ref_name in ("scipy", "igraph"):
+    for ref_name in REFERENCES:
         total = 0.0
         refs = {mode: References(net.graph(mode).reverse) for mode in settings.MODES}
         for (mode, nodes, offsets), expected in zip(work, results, strict=True):
@@ -526,12 +554,52 @@ def run_demo() -> dict[str, Any]:
     return out
 
 
-def _pandana_note() -> str:
+def pandana_benchmark(net: Network, nodes: np.ndarray, offsets: np.ndarray) -> dict[str, Any]:
+    """Time pandana's ``nearest_pois`` on one category of the car graph, if pandana installs.
+
+    pandana has no per-service start offset, so this comparison drops the access legs: pandana
+    and ``multi_source`` both get the services at their nodes with offset 0.  pandana routes on
+    the forward graph from every node to the points of interest (what our search on the reversed
+    graph computes), after building contraction hierarchies (timed apart).  It stores weights
+    as float32, so its distances are asserted equal to ours within ``rtol=1e-3``.
+    """
     try:
-        import pandana  # noqa: F401
+        import pandana
+        import pandas as pd
     except ImportError:
-        return "not installed"
-    return "installed, not wired in"
+        return {"pandana": "not installed (pip install -r benchmarks/requirements.txt)"}
+    car = net.graph("car")
+    zero = np.zeros_like(offsets)
+    t_ours, (expected, _) = best_of(lambda: routing.multi_source(*car.reverse, nodes, zero), 3)
+    horizon = float(np.max(expected[np.isfinite(expected)])) + 1.0
+    indptr, heads, weights = car.forward
+    tails = np.repeat(np.arange(indptr.shape[0] - 1), np.diff(indptr))
+    xy = net.node_xy
+    start = time.perf_counter()
+    network = pandana.Network(
+        pd.Series(xy[:, 0]),
+        pd.Series(xy[:, 1]),
+        pd.Series(tails),
+        pd.Series(heads),
+        pd.DataFrame({"seconds": weights}),
+        twoway=False,
+    )
+    network.set_pois("service", horizon, 1, pd.Series(xy[nodes, 0]), pd.Series(xy[nodes, 1]))
+    built = time.perf_counter() - start
+
+    def query() -> np.ndarray:
+        return network.nearest_pois(horizon, "service", num_pois=1, max_distance=horizon)[1]
+
+    t_pandana, got = best_of(query, 2)
+    got = got.to_numpy(dtype=float)
+    reached = np.isfinite(expected)
+    np.testing.assert_allclose(got[reached], expected[reached], rtol=1e-3)
+    return {
+        "pandana": "installed",
+        "pandana_build_s": built,
+        "pandana_per_cat_s": t_pandana,
+        "pandana_ours_s": t_ours,
+    }
 
 
 # --- table --------------------------------------------------------------------------------------
@@ -550,7 +618,7 @@ def report(results: list[dict[str, Any]]) -> list[str]:
     verdicts = []
     header = (
         f"{'case':<12} {'nodes':>9} {'edges':>9} {'deg':>5} {'build':>9} {'ours/cat':>10} "
-        f"{'top2/cat':>10} {'scipy/cat':>10} {'igraph/cat':>10} {'nx/cat':>10} "
+        f"{'top2/cat':>10} {'scipy/cat':>10} {'igraph/cat':>10} {'nk/cat':>10} {'nx/cat':>10} "
         f"{'ours/best':>9} {'peak RSS':>9} {'reached':>7}"
     )
     lines += [header, "-" * len(header)]
@@ -562,18 +630,19 @@ def report(results: list[dict[str, Any]]) -> list[str]:
             runs = r["runs"]
             per = {
                 k: r.get(f"{k}_total_s", np.nan) / runs
-                for k in ("ours_nearest", "scipy", "igraph", "networkx")
+                for k in ("ours_nearest", *REFERENCES, "networkx")
             }
-            best = np.nanmin([per["scipy"], per["igraph"]])
+            best = np.nanmin([per[k] for k in REFERENCES])
             lines.append(
                 f"{'demo':<12} {r['nodes']:>9} {r['edges']:>9} {r['mean_degree']:>5.2f} "
                 f"{fmt(r['build_network_s']):>9} {fmt(per['ours_nearest']):>10} {'':>10} "
-                f"{fmt(per['scipy']):>10} {fmt(per['igraph']):>10} {fmt(per['networkx']):>10} "
+                f"{fmt(per['scipy']):>10} {fmt(per['igraph']):>10} {fmt(per['networkit']):>10} "
+                f"{fmt(per['networkx']):>10} "
                 f"{per['ours_nearest'] / best:>9.2f} {r['peak_rss_gb']:>7.2f}GB "
                 f"{r['reached_share']:>7.0%}"
             )
             total = r["ours_nearest_total_s"]
-            best_total = np.nanmin([r["scipy_total_s"], r["igraph_total_s"]])
+            best_total = np.nanmin([r[f"{k}_total_s"] for k in REFERENCES])
             verdicts.append(
                 (
                     f"demo: {runs} runs ({r['categories']} categories x "
@@ -588,15 +657,26 @@ def report(results: list[dict[str, Any]]) -> list[str]:
                 f"{r['cells']} cells): {fmt(r['compute_travel_times_s'])}"
             )
             continue
-        best = np.nanmin([r.get("scipy_per_cat_s", np.nan), r.get("igraph_per_cat_s", np.nan)])
+        best = np.nanmin([r.get(f"{k}_per_cat_s", np.nan) for k in REFERENCES])
         lines.append(
             f"{r['case']:<12} {r['nodes']:>9} {r['edges']:>9} {r['mean_degree']:>5.2f} "
             f"{fmt(r['build_network_s']):>9} {fmt(r['ours_nearest_per_cat_s']):>10} "
             f"{fmt(r['ours_two_nearest_per_cat_s']):>10} {fmt(r.get('scipy_per_cat_s')):>10} "
-            f"{fmt(r.get('igraph_per_cat_s')):>10} {fmt(r.get('networkx_per_cat_s')):>10} "
+            f"{fmt(r.get('igraph_per_cat_s')):>10} {fmt(r.get('networkit_per_cat_s')):>10} "
+            f"{fmt(r.get('networkx_per_cat_s')):>10} "
             f"{r['ours_sample_per_cat_s'] / best:>9.2f} {r['peak_rss_gb']:>7.2f}GB "
             f"{r['reached_share']:>7.0%}"
         )
+        if "pandana_per_cat_s" in r:
+            lines.append(
+                f"{'':<12} pandana nearest_pois, one category without access legs: "
+                f"{fmt(r['pandana_per_cat_s'])} (contraction hierarchies built in "
+                f"{fmt(r['pandana_build_s'])}); ours on the same search "
+                f"{fmt(r['pandana_ours_s'])}: pandana/ours = "
+                f"{r['pandana_per_cat_s'] / r['pandana_ours_s']:.0f}x"
+            )
+        elif "pandana" in r:
+            lines.append(f"{'':<12} pandana: {r['pandana']}")
         if "scenario_add_s" in r:
             trials = r["scenario_trials"]
             for what in ("add", "close", "move"):
@@ -654,8 +734,8 @@ def report(results: list[dict[str, Any]]) -> list[str]:
     lines.append(
         "Times are per search (best of 3, 1 on graphs over 1M nodes) after a numba warm-up; "
         "'top2' is the k=2 search the engine runs;\n'ours/best' = ours nearest / best of "
-        "scipy and igraph on the same searches (the first 4 categories, 2 on the country graph,\n"
-        "run interleaved); 'ours/cat' is the mean over all categories."
+        "scipy, igraph and networkit on the same searches (the first 4 categories, 2 on the\n"
+        "country graph, run interleaved); 'ours/cat' is the mean over all categories."
     )
     return lines
 
@@ -674,6 +754,7 @@ def main() -> None:
             if args.case == "demo"
             else run_generated(args.case, CASES[args.case], args.seed)
         )
+        print()  # pandana prints progress without a newline: keep the JSON on its own line
         print(json.dumps(result))
         return
 

@@ -12,7 +12,6 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis import budget, evaluate, maps, needs, store
 from analysis.errors import ServicekartanError
@@ -109,12 +108,16 @@ tab_hub, tab_close, tab_hours, tab_optimise, tab_vulnerable = st.tabs(
         t("scen.tab_vulnerable", lang),
     ]
 )
-with tab_hub:
+
+
+@st.fragment
+def _hub_choices() -> None:
+    """Where the hub goes and what it holds: a choice here reruns only this part of the page."""
     st.caption(t("scen.hub_help", lang))
     st.caption(t("scen.click_site", lang))
     if "hub_site_next" in st.session_state:  # a site clicked on the map below
         st.session_state["hub_site"] = st.session_state.pop("hub_site_next")
-    site_id = st.selectbox(
+    st.selectbox(
         t("scen.site", lang), list(candidates["site_id"]), format_func=_site_label, key="hub_site"
     )
     hub_categories = st.multiselect(
@@ -125,30 +128,47 @@ with tab_hub:
         placeholder=t("scen.choose_categories", lang),
         key="hub_categories",
     )
-    move_from: dict[str, str] = {}
     with st.expander(t("scen.move_into_hub", lang)):
         for category in hub_categories:
             existing = services.loc[services["category"] == category, "service_id"].tolist()
             if not existing:
                 continue
-            picked = st.selectbox(
+            st.selectbox(
                 category_names[category],
                 ["", *existing],
                 format_func=lambda v: t("scen.new_service", lang) if not v else _service_label(v),
                 key=f"hub_move_{category}",
             )
-            if picked:
-                move_from[category] = picked
-    if st.button(t("scen.add_hub", lang), type="primary", key="add_hub"):
-        _set_changes(
-            (
-                *scenario.changes,
-                Change(
-                    "hub", site_id=site_id, categories=tuple(hub_categories), move_from=move_from
-                ),
-            )
+
+
+def _add_hub() -> None:
+    """Add the hub chosen above to the draft.
+
+    The button's callback runs before the page does, so a click costs one run of the page
+    (``if st.button(...): ...; st.rerun()`` would run it twice: the map waited for both).
+    """
+    hub_categories = tuple(st.session_state["hub_categories"])
+    move_from = {
+        category: str(st.session_state[f"hub_move_{category}"])
+        for category in hub_categories
+        if st.session_state.get(f"hub_move_{category}")
+    }
+    _set_changes(
+        (
+            *scenario.changes,
+            Change(
+                "hub",
+                site_id=st.session_state["hub_site"],
+                categories=hub_categories,
+                move_from=move_from,
+            ),
         )
-        st.rerun()
+    )
+
+
+with tab_hub:
+    _hub_choices()
+    st.button(t("scen.add_hub", lang), type="primary", key="add_hub", on_click=_add_hub)
 
 with tab_close:
     service_id = st.selectbox(
@@ -437,14 +457,12 @@ age = col_age.selectbox(
     key="compare_age",
 )
 
-# Today's map stays the same while the scenario is edited; the cells' change and the changed
-# services are sent as separate layers, so an edit replaces them without rebuilding the map.
-m = maps.base_map(region, lang)
-maps.candidate_sites_layer(m, region.sites, lang)
-maps.services_layer(m, baseline.services, lang)
+# Today's map stays the same while the scenario is edited: it is rendered once per region and
+# language, and only the cells' change and the changed services are sent with each edit, as
+# layers that replace the previous ones without rebuilding the map.
 change = result.comparison.cell_change_min[shown_category]
 difference = maps.difference_layer(
-    m,
+    page.layer_holder(),
     region.population,
     pd.Series(change.to_numpy(), index=region.population.index),
     t(
@@ -459,13 +477,12 @@ difference = maps.difference_layer(
 changed = maps.changed_services_layer(
     baseline.services, after.services, t("maps.layer.scenario_changes", lang), lang
 )
-clicked = st_folium(
-    m,
-    returned_objects=["last_object_clicked"],
-    height=520,
-    use_container_width=True,
+clicked = page.show_map(
+    page.scenario_base_map(region_id, lang),
+    [difference, changed],
     key="scenario_map",
-    feature_group_to_add=[difference, changed],
+    height=520,
+    returned_objects=["last_object_clicked"],
 )
 position = (clicked or {}).get("last_object_clicked")
 if position and position != st.session_state.get("scenario_map_click"):

@@ -207,6 +207,8 @@ def main() -> int:
                 page.get_by_role("button", name="Lägg till servicepunkten").wait_for()
                 page.get_by_text("Effekter jämfört med nuläget").wait_for()
                 halls = _hall_options(page)
+                # the page's first map load has finished before the edits are counted
+                page.wait_for_function(f"({GROUPS_JS})() > 0", timeout=60_000)
                 scenario_times = []
                 loads_before_scenarios = len(loads)
                 for hall in halls[: max(3, args.repeats // 2)]:

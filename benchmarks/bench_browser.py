@@ -5,7 +5,8 @@ chromium with Playwright, and times, over repeated clicks:
 
 * **mode**: switching the travel mode of the travel-time layer (a new map with 1 777 cells);
 * **category**: switching the category of the travel-time layer;
-* **scenario**: adding a hub in the scenario editor until the before/after numbers change.
+* **scenario**: adding a hub in the scenario editor until the map shows the scenario's new layers;
+* **closure**: closing a service in the scenario editor, until the same.
 
 Each time runs from the click until the new state is *visible*: the legend inside the map's
 iframe names the new category/mode, or the scenario metric shows a new value.  It prints the
@@ -220,6 +221,23 @@ def main() -> int:
                     # Updated = the map iframe has evaluated the new scenario's layers.
                     page.wait_for_function(f"({GROUPS_JS})() > {before}", timeout=60_000)
                     scenario_times.append(time.perf_counter() - start)
+                # closures: the same measurement for "close a service" (its own tab)
+                page.get_by_role("tab", name="Stäng eller flytta").click()
+                service_box = page.locator('input[aria-label="Servicepunkt"]:visible')
+                service_box.click()
+                page.get_by_role("option").first.wait_for()
+                services = [o.text_content() or "" for o in page.get_by_role("option").all()]
+                page.keyboard.press("Escape")
+                close_times = []
+                for service in services[1 : 1 + max(3, args.repeats // 2)]:
+                    service_box.click()
+                    page.get_by_role("option", name=service, exact=True).click()
+                    page.wait_for_timeout(300)  # let the selection's own rerun finish
+                    before = page.evaluate(GROUPS_JS)
+                    start = time.perf_counter()
+                    page.locator("button:visible", has_text="Lägg till ändringen").click()
+                    page.wait_for_function(f"({GROUPS_JS})() > {before}", timeout=60_000)
+                    close_times.append(time.perf_counter() - start)
                 loads_during_scenarios = len(loads) - loads_before_scenarios
                 browser.close()
         finally:
@@ -229,12 +247,13 @@ def main() -> int:
     print(_summary("mode", mode_times))
     print(_summary("category", category_times))
     print(_summary("scenario", scenario_times))
+    print(_summary("closure", close_times))
     print(
         f"map iframes rebuilt during the {len(mode_times)} mode switches: {loads_during_modes}"
         " (0 = only the travel-time layer was replaced)"
     )
     print(
-        f"map iframes rebuilt during the {len(scenario_times)} scenario edits: "
+        f"map iframes rebuilt during the {len(scenario_times) + len(close_times)} scenario edits: "
         f"{loads_during_scenarios}"
     )
     return 0

@@ -171,7 +171,7 @@ with tab_hub:
     st.button(t("scen.add_hub", lang), type="primary", key="add_hub", on_click=_add_hub)
 
 with tab_close:
-    service_id = st.selectbox(
+    st.selectbox(
         t("scen.service", lang),
         list(services["service_id"]),
         format_func=_service_label,
@@ -182,22 +182,24 @@ with tab_close:
         ["close", "move"],
         format_func=lambda v: t(f"scen.action_{v}", lang),
         horizontal=True,
+        key="close_action",
     )
-    target = (
+    if action == "move":
         st.selectbox(
             t("scen.move_to", lang), list(sites.index), format_func=_site_label, key="move_to"
         )
-        if action == "move"
-        else None
-    )
-    if st.button(t("scen.add_change", lang), key="add_close"):
+
+    def _add_close_or_move() -> None:
+        """Add the closure or move chosen above (a callback: one run of the page per click)."""
+        service = st.session_state["close_service"]
         change = (
-            Change("close", service_id=service_id)
-            if action == "close"
-            else Change("move", service_id=service_id, site_id=target)
+            Change("close", service_id=service)
+            if st.session_state["close_action"] == "close"
+            else Change("move", service_id=service, site_id=st.session_state["move_to"])
         )
         _set_changes((*scenario.changes, change))
-        st.rerun()
+
+    st.button(t("scen.add_change", lang), key="add_close", on_click=_add_close_or_move)
 
 with tab_hours:
     hours_service = st.selectbox(

@@ -79,3 +79,22 @@ def test_a_saved_scenario_opens_in_a_new_session() -> None:
     choice.select(saved).run()
     assert not fresh.exception, [e.value for e in fresh.exception]
     assert any("Servicepunkt i Bygdegården" in t.value for t in fresh.text)
+
+
+def test_a_closure_and_a_move_are_added_with_one_click_each() -> None:
+    at = _scenario_page()
+    pharmacy = next(o for o in at.selectbox(key="close_service").options if "Apotek" in o)
+    at.selectbox(key="close_service").select(pharmacy).run()
+    at.button(key="add_close").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"Stäng {pharmacy}" in t.value for t in at.text)
+
+    library = next(o for o in at.selectbox(key="close_service").options if "Bibliotek" in o)
+    at.selectbox(key="close_service").select(library)
+    at.radio(key="close_action").set_value("move").run()
+    hall = next(o for o in at.selectbox(key="move_to").options if "Bygdegården" in o)
+    at.selectbox(key="move_to").select(hall).run()
+    at.button(key="add_close").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"Flytta {library} till {hall}" in t.value for t in at.text)
+    assert any(f"Stäng {pharmacy}" in t.value for t in at.text), "the first change stays"

@@ -1628,10 +1628,12 @@ class NearestWorkspace:
         if t[0].shape != g[0].shape or t[1].shape != g[1].shape:
             raise ValueError("transpose does not match graph")
         d, lab = _nearest_state(dist, label, n)
+        nodes, offsets, ids = _sources(n, source_nodes, source_offsets_s, source_ids)
         # Node ids, edge offsets and labels are kept as int32 when they fit: less memory to
         # move per node visited (about 10 % faster on a county network).
         # (The kernels are compiled for both widths; ``IntArray`` stands for either here.)
-        small = max(g[1].shape[0], n, int(lab.max(initial=0)) + 1) < 2**31 - 1
+        largest_id = max(int(lab.max(initial=0)), int(ids.max(initial=0)))
+        small = max(g[1].shape[0], n, largest_id + 1) < 2**31 - 1
         self._int: type[np.signedinteger[Any]] = np.int32 if small else np.int64
 
         def narrow(a: IntArray) -> IntArray:
@@ -1641,7 +1643,6 @@ class NearestWorkspace:
         self._transpose = (narrow(t[0]), narrow(t[1]), t[2])
         self._dist = d.copy()
         self._label = narrow(lab)
-        nodes, offsets, ids = _sources(n, source_nodes, source_offsets_s, source_ids)
         self._base_sources = {
             int(k): (int(v), float(o)) for k, v, o in zip(ids, nodes, offsets, strict=True)
         }

@@ -136,6 +136,11 @@ def with_super_source(
     )
 
 
+def edge_tails(indptr: np.ndarray) -> np.ndarray:
+    """The tail node of every edge of a CSR graph (for solvers that take edge lists)."""
+    return np.repeat(np.arange(indptr.shape[0] - 1), np.diff(indptr))
+
+
 class References:
     """Reference solvers prepared on one search graph."""
 
@@ -162,7 +167,7 @@ class References:
         except ImportError:
             return None
         p, i, w = with_super_source(self.graph, nodes, offsets)
-        tails = np.repeat(np.arange(self.n + 1), np.diff(p))
+        tails = edge_tails(p)
         g = igraph.Graph(n=self.n + 1, edges=np.column_stack([tails, i]).tolist(), directed=True)
         g.es["weight"] = w.tolist()
 
@@ -180,7 +185,7 @@ class References:
         except ImportError:
             return None
         p, i, w = with_super_source(self.graph, nodes, offsets)
-        tails = np.repeat(np.arange(self.n + 1), np.diff(p))
+        tails = edge_tails(p)
         g = networkit.Graph(self.n + 1, weighted=True, directed=True)
         g.addEdges((w, (tails, i)))
 
@@ -199,7 +204,7 @@ class References:
         import networkx as nx
 
         p, i, w = with_super_source(self.graph, nodes, offsets)
-        tails = np.repeat(np.arange(self.n + 1), np.diff(p))
+        tails = edge_tails(p)
         g = nx.DiGraph()
         g.add_nodes_from(range(self.n + 1))
         for a, b, c in zip(tails.tolist(), i.tolist(), w.tolist(), strict=True):
@@ -573,7 +578,7 @@ def pandana_benchmark(net: Network, nodes: np.ndarray, offsets: np.ndarray) -> d
     t_ours, (expected, _) = best_of(lambda: routing.multi_source(*car.reverse, nodes, zero), 3)
     horizon = float(np.max(expected[np.isfinite(expected)])) + 1.0
     indptr, heads, weights = car.forward
-    tails = np.repeat(np.arange(indptr.shape[0] - 1), np.diff(indptr))
+    tails = edge_tails(indptr)
     xy = net.node_xy
     start = time.perf_counter()
     network = pandana.Network(

@@ -120,6 +120,23 @@ def cut_off_figures(page: Any) -> list[str]:
     )
 
 
+def grid_showing(page: Any, token: str, at_least: int = 1) -> Any:
+    """Return the page's first data grid once ``token`` shows in ``at_least`` of its cells.
+
+    The grid draws its cells only while it is on screen, and an open filter panel above it
+    can push it below the fold: it is scrolled into view first.
+    """
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        """(n) => [...document.querySelectorAll('[data-testid=stDataFrame] td')]
+            .filter(td => td.textContent.includes(n[0])).length >= n[1]""",
+        arg=[token, at_least],
+        timeout=TIMEOUT_MS,
+    )
+    return grid
+
+
 def select_row(page: Any, grid: Any, text: str) -> None:
     """Tick the row of a Streamlit data grid that shows ``text`` (the grid is a canvas)."""
     row_index = grid.locator("tr", has=page.locator("td", has_text=text)).first.get_attribute(

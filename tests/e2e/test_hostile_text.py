@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from analysis import io, needs, settings
-from tests.e2e.helpers import MAP_IFRAME, TIMEOUT_MS, cell_of, choose, select_row
+from tests.e2e.helpers import MAP_IFRAME, TIMEOUT_MS, cell_of, choose, grid_showing, select_row
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -179,16 +179,7 @@ def test_hostile_needs_are_stored_and_shown_as_text(
     review.get_by_text("Filter", exact=True).click()
     choose(review, "Ort", quiet_locality)
     review.keyboard.press("Escape")
-    grid = review.locator("[data-testid=stDataFrame]").first
-    # The grid draws its cells only when it is on screen; the open filter panel can push it
-    # below the fold.
-    grid.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
-    review.wait_for_function(
-        """(n) => [...document.querySelectorAll('[data-testid=stDataFrame] td')]
-            .filter(td => td.textContent.includes(n[0])).length >= n[1]""",
-        arg=[token, len(hostile)],
-        timeout=TIMEOUT_MS,
-    )
+    grid = grid_showing(review, token, at_least=len(hostile))
     cells = grid.locator("td").all_inner_texts()
     for code, (text, _contact) in zip(codes, hostile, strict=True):
         assert code in cells

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from analysis import accessibility, io, needs, settings
-from tests.e2e.helpers import MAP_IFRAME, TIMEOUT_MS, cell_of, choose, select_row
+from tests.e2e.helpers import MAP_IFRAME, TIMEOUT_MS, cell_of, choose, grid_showing, select_row
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -132,13 +132,7 @@ def test_a_need_goes_to_planners_and_is_published_only_with_five(
     review.get_by_text("Filter", exact=True).click()
     choose(review, "Ort", target.name)
     review.keyboard.press("Escape")
-    grid = review.locator("[data-testid=stDataFrame]").first
-    review.wait_for_function(
-        """(token) => [...document.querySelectorAll('[data-testid=stDataFrame] td')]
-            .some(td => td.textContent.includes(token))""",
-        arg=token,
-        timeout=TIMEOUT_MS,
-    )
+    grid = grid_showing(review, token)
     cells = grid.locator("td").all_inner_texts()
     for code, text in zip(codes, texts, strict=True):
         assert code in cells, code

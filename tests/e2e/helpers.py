@@ -123,14 +123,20 @@ def cut_off_figures(page: Any) -> list[str]:
 def grid_showing(page: Any, token: str, at_least: int = 1) -> Any:
     """Return the page's first data grid once ``token`` shows in ``at_least`` of its cells.
 
-    The grid draws its cells only while it is on screen, and an open filter panel above it
-    can push it below the fold: it is scrolled into view first.
+    The grid draws only the rows on screen: it is scrolled into view (an open filter panel
+    above it can push it below the fold), and its rows are scrolled to the end, where the
+    newest rows are (lists are ordered by creation; needs from earlier tests can fill the
+    first screenful).
     """
     grid = page.locator("[data-testid=stDataFrame]").first
     grid.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
     page.wait_for_function(
-        """(n) => [...document.querySelectorAll('[data-testid=stDataFrame] td')]
-            .filter(td => td.textContent.includes(n[0])).length >= n[1]""",
+        """(n) => {
+            document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')
+                .forEach(s => { s.scrollTop = s.scrollHeight; });
+            return [...document.querySelectorAll('[data-testid=stDataFrame] td')]
+                .filter(td => td.textContent.includes(n[0])).length >= n[1];
+        }""",
         arg=[token, at_least],
         timeout=TIMEOUT_MS,
     )

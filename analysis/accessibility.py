@@ -330,6 +330,35 @@ def minutes_at_points(
     return result
 
 
+def need_minutes_at_points(
+    analysis: Analysis, points: gpd.GeoSeries, need_ids: pd.Series, mode: str
+) -> pd.Series:
+    """Return, per point, the minutes to the nearest service meeting *that point's* need.
+
+    A need is met by any of its categories (:data:`analysis.model.NEEDS`); an unknown need
+    gives NaN ("does not apply"), a point off the network ``inf``.  Aligned to
+    ``points.index``.
+    """
+    result = pd.Series(np.nan, index=points.index, name="minutes")
+    values = need_ids.to_numpy()
+    for need, categories in model.NEEDS.items():
+        rows = values == need
+        if not rows.any():
+            continue
+        subset = points[rows]
+        times = [
+            minutes_at_points(analysis, subset, pd.Series(category, index=subset.index), mode)
+            for category in categories
+            if category in analysis.state.categories
+        ]
+        if times:
+            nearest = pd.concat(times, axis=1).fillna(np.inf).min(axis=1)
+        else:
+            nearest = pd.Series(np.inf, index=subset.index)
+        result.iloc[np.flatnonzero(rows)] = nearest.to_numpy()
+    return result
+
+
 def travel_time_table(analysis: Analysis, modes: tuple[str, ...] = ("car",)) -> gpd.GeoDataFrame:
     """Return one row per populated cell with its minutes to every category, for export.
 

@@ -9,12 +9,17 @@ JSON), so that GIS users can script Servicekartan and check its results outside 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from analysis import accessibility, evaluate, indicators, io, model, settings
+import pandas as pd
+
+from analysis import accessibility, evaluate, headlines, indicators, io, model, settings
 from analysis.errors import ServicekartanError
+from analysis.i18n import t
 from analysis.isochrones import isochrones
 from analysis.network import build_network
 from analysis.scenarios import Scenario
@@ -202,14 +207,39 @@ def _compare(args: argparse.Namespace) -> int:
         changes.reset_index(drop=True).add_suffix("_change_min")
     )
     io.write_output(cells, out / "cell_change.gpkg")
+    effect = result.effect
+    io.write_output(effect.subjects, out / "effect_subjects.csv")
+    io.write_output(effect.totals, out / "effect_totals.csv")
+    io.write_output(effect.localities, out / "effect_localities.csv")
+    io.write_output(effect.needs_met, out / "needs_met.csv")
+    figures = result.headlines()
+    io.write_output(
+        pd.DataFrame([{**h.to_json(), "details": json.dumps(h.details)} for h in figures]),
+        out / "headlines.csv",
+    )
+    names = dict(zip(region.localities["locality_id"], region.localities["name"], strict=True))
+    categories = {c: t(f"category.{c}", "sv") for c in model.CATEGORY_IDS}
     io.write_json(
         {
             "scenario": scenario.name,
             "mode": args.mode,
             "threshold_min": args.threshold,
-            **result.headline(),
+            "residents": float(region.population["pop_total"].sum()),
+            "residents_gaining_any_need": effect.total("residents_gaining_any_need"),
+            "residents_slower_any_service": effect.total("residents_slower_any_service"),
+            "residents_slower_any_need": effect.total("residents_slower_any_need"),
+            "needs_met": len(effect.needs_met),
+            "cost_change_sek": effect.cost_change_sek,
+            "municipality_cost_change_sek": effect.municipality_cost_change_sek,
+            "cost_per_resident_gaining_sek": effect.cost_per_resident_gaining_sek,
+            "headlines": [h.to_json() for h in figures],
+            "key_figures": [
+                dataclasses.asdict(f)
+                for f in headlines.key_figures(figures, "sv", names, categories)
+            ],
+            "sentence": headlines.summary_sentence(figures, "sv", names),
         },
-        out / "summary.json",
+        out / "effect.json",
     )
     print(f"wrote the comparison of {scenario.name!r} to {out}")
     return 0
@@ -225,6 +255,12 @@ def _optimise_arguments(parser: argparse.ArgumentParser) -> None:
         "--weight", choices=["pop_total", *settings.AGE_GROUPS], default="pop_total"
     )
     parser.add_argument("--locked", default="", help="comma-separated site ids that must be chosen")
+    parser.add_argument(
+        "--needs",
+        default="",
+        help="comma-separated needs the hubs meet (e.g. groceries,medicines,parcels; "
+        "default: the five everyday needs)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="output folder")
 
 
@@ -243,6 +279,7 @@ def _optimise(args: argparse.Namespace) -> int:
         args.mode,
         weight=args.weight,
         locked_site_ids=locked,
+        needs=[n for n in args.needs.split(",") if n] or None,
     )
     solution = plan.solution
     out: Path = args.out
@@ -273,7 +310,12 @@ def _optimise(args: argparse.Namespace) -> int:
 
 def _vulnerability_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", default=settings.DEFAULT_REGION, help="region id")
-    parser.add_argument("--category", required=True, choices=model.CATEGORY_IDS)
+    parser.add_argument(
+        "--category",
+        required=True,
+        choices=sorted({*model.CATEGORY_IDS, *model.NEED_IDS}),
+        help="a service category, or a need met by any of its categories (e.g. medicines)",
+    )
     parser.add_argument("--mode", choices=settings.MODES, default="car")
     parser.add_argument("--threshold", type=float, default=30.0, help="minutes")
     parser.add_argument("--out", type=Path, required=True, help=".csv or .json")

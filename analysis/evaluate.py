@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import accessibility, budget, indicators, model, optimise
+from analysis import effect as effect_module
 from analysis.accessibility import SECONDS_PER_MINUTE, Analysis
 from analysis.errors import ValidationError
 from analysis.scenarios import Change, Scenario, hub_sites
@@ -52,10 +53,12 @@ class ScenarioResult:
     one_place_before, one_place_after
         Minutes per cell to the nearest place with the whole everyday bundle.
     needs_met
-        Registered needs of the bundle's categories that get within the threshold (a frame
-        with the needs' columns plus ``minutes_before`` and ``minutes_after``).
+        Registered needs that get within the threshold of a service meeting them (a frame
+        with the needs' columns plus ``need``, ``minutes_before`` and ``minutes_after``).
     budget
         :func:`analysis.budget.budget_table` per actor.
+    effect
+        :func:`analysis.effect.scenario_effect`: who gains and loses, per need and category.
     """
 
     before: Analysis
@@ -70,30 +73,11 @@ class ScenarioResult:
     needs_met: pd.DataFrame
     budget: pd.DataFrame
 
-    def headline(self) -> dict[str, float]:
-        """Return the few numbers a council sees first (residents, shares, SEK)."""
-        population = self.before.region.population
-        residents = population.set_index("cell_id")["pop_total"]
-        old = population.set_index("cell_id")["pop_80_plus"]
-        pharmacy_before = self.before.minutes(self.mode)["pharmacy"].reindex(residents.index)
-        pharmacy_after = self.after.minutes(self.mode)["pharmacy"].reindex(residents.index)
-        threshold = self.threshold_min
-        within_before = self.one_place_before.reindex(residents.index) <= threshold
-        within_after = self.one_place_after.reindex(residents.index) <= threshold
-        all_row = self.comparison.summary
-        all_row = all_row[(all_row["group"] == "all") & (all_row["weight"] == "pop_total")]
-        total = self.budget.set_index("sector").loc["total"]
-        return {
-            "residents": float(residents.sum()),
-            "one_place_before": float(residents[within_before].sum()),
-            "one_place_after": float(residents[within_after].sum()),
-            "old_far_from_pharmacy_before": float(old[pharmacy_before > 30].sum()),
-            "old_far_from_pharmacy_after": float(old[pharmacy_after > 30].sum()),
-            "residents_slower": float(all_row["residents_slower"].max()) if len(all_row) else 0.0,
-            "needs_met": float(len(self.needs_met)),
-            "cost_before_sek": float(total["cost_before_sek"]),
-            "cost_after_sek": float(total["cost_after_sek"]),
-        }
+    effect: effect_module.Effect
+
+    def headlines(self) -> tuple[effect_module.Headline, ...]:
+        """Return the few figures that matter for this scenario (see :func:`effect.headlines`)."""
+        return effect_module.headlines(self.effect, self.before.region.population)
 
 
 def evaluate(
@@ -143,6 +127,16 @@ def evaluate(
         budget_parameters,
         hub_sites(scenario.changes),
     )
+    effect = effect_module.scenario_effect(
+        population,
+        before_minutes,
+        after_minutes,
+        mode,
+        threshold_min,
+        budget_table,
+        needs_met,
+        weights=weights,
+    )
     return ScenarioResult(
         baseline,
         scenario_analysis,
@@ -155,6 +149,7 @@ def evaluate(
         one_after,
         needs_met,
         budget_table,
+        effect,
     )
 
 
@@ -165,17 +160,25 @@ def _needs_met(
     mode: str,
     threshold_min: float,
 ) -> pd.DataFrame:
+    """Registered needs beyond the threshold today and within it after the scenario.
+
+    A need registered for a category is met by any service meeting it at that level
+    (:data:`analysis.model.NEED_OF_CATEGORY`): a wish for a pharmacy agent is met by a
+    pharmacy too.
+    """
+    columns = ["need_id", "category", "need", "minutes_before", "minutes_after"]
     if needs is None or needs.empty:
-        return pd.DataFrame(columns=["need_id", "category", "minutes_before", "minutes_after"])
+        return pd.DataFrame(columns=columns)
     active = needs[needs["category"].isin(model.CATEGORY_IDS)]
     if "status" in active.columns:
         active = active[~active["status"].isin(("resolved", "rejected"))]
     points = gpd.GeoSeries(active.geometry, crs=needs.crs)
-    before = accessibility.minutes_at_points(baseline, points, active["category"], mode)
-    after = accessibility.minutes_at_points(scenario_analysis, points, active["category"], mode)
+    need_ids = active["category"].map(model.NEED_OF_CATEGORY)
+    before = accessibility.need_minutes_at_points(baseline, points, need_ids, mode)
+    after = accessibility.need_minutes_at_points(scenario_analysis, points, need_ids, mode)
     met = (before > threshold_min) & (after <= threshold_min)
     return pd.DataFrame(active.loc[met].drop(columns="geometry")).assign(
-        minutes_before=before[met], minutes_after=after[met]
+        need=need_ids[met], minutes_before=before[met], minutes_after=after[met]
     )
 
 
@@ -224,6 +227,17 @@ def needs_people_per_cell(needs: gpd.GeoDataFrame, population: gpd.GeoDataFrame)
     return result
 
 
+def hub_categories_for(needs: Sequence[str]) -> tuple[str, ...]:
+    """Return the smallest format of service meeting each need, for a hub to host.
+
+    Examples
+    --------
+    >>> hub_categories_for(["groceries", "medicines", "parcels"])
+    ('grocery_convenience', 'pharmacy_agent', 'parcel_agent')
+    """
+    return tuple(dict.fromkeys(model.NEEDS[need][-1] for need in needs))
+
+
 def optimise_hubs(
     baseline: Analysis,
     k: int,
@@ -235,6 +249,7 @@ def optimise_hubs(
     locked_site_ids: Sequence[str] = (),
     needs_per_cell: np.ndarray | None = None,
     method: optimise.Method = "auto",
+    needs: Sequence[str] | None = None,
 ) -> HubPlan:
     """Choose ``k`` candidate sites for hubs hosting ``categories``.
 
@@ -243,7 +258,22 @@ def optimise_hubs(
     place offering the whole everyday bundle in one stop count as covered (``existing_min``),
     so hubs go where they add something.  ``problem`` is ``"mclp"`` (maximise residents within
     the threshold) or ``"p_median"`` (minimise mean minutes).
+
+    ``needs`` (of :data:`analysis.model.NEEDS`) asks for hubs that meet those needs instead:
+    each hub hosts the smallest format meeting each need (a convenience store for groceries,
+    a pharmacy agent for medicines) and a cell counts as covered when one place within the
+    threshold already meets all of them.
     """
+    bundle = model.EVERYDAY_BUNDLE
+    if needs is not None:
+        unknown = [n for n in needs if n not in model.NEEDS]
+        if not needs or unknown:
+            raise ValidationError(
+                f"Unknown needs {unknown}; choose among {', '.join(model.NEED_IDS)}.",
+                "Välj minst ett behov i listan.",
+            )
+        bundle = {n: model.NEEDS[n] for n in needs}
+        categories = hub_categories_for(needs)
     if problem not in ("mclp", "p_median"):
         raise ValidationError(
             f"Unknown problem {problem!r}; use 'mclp' or 'p_median'.",
@@ -265,7 +295,7 @@ def optimise_hubs(
     population = baseline.region.population
     weights = optimise.demand_weights(population[weight].to_numpy(dtype=float), needs_per_cell)
     cost = hub_cost_matrix(baseline, sites, mode)
-    existing = accessibility.bundle_one_place_minutes(baseline, mode).to_numpy()
+    existing = accessibility.bundle_one_place_minutes(baseline, mode, bundle).to_numpy()
     locked = tuple(index[s] for s in locked_site_ids)
     if problem == "mclp":
         solution = optimise.maximal_covering(
@@ -290,18 +320,51 @@ def optimise_hubs(
 def vulnerability(
     analysis: Analysis, category: str, mode: str, threshold_min: float
 ) -> pd.DataFrame:
-    """Rank the services of ``category`` by the residents who would fall beyond the threshold
-    if each one closed (from second-nearest times), with the services' names."""
+    """Rank services by the residents who would fall beyond the threshold if each one closed.
+
+    ``category`` is a service category, or a need of :data:`analysis.model.NEEDS` (met by any
+    of its categories): closing a pharmacy agent then counts only those for whom no pharmacy
+    or other agent is within the threshold either.  The times after a closure come from the
+    second-nearest service of the closed one's category and the nearest of the need's other
+    categories.  The table has the services' names.
+    """
     tt = analysis.travel_times()
-    m, c = tt.index(mode, category)
-    routing_ids = np.flatnonzero(analysis.state.service_category == category)
+    categories = (category,) if category in model.CATEGORY_IDS else model.NEEDS.get(category)
+    if categories is None:
+        raise ValidationError(
+            f"Unknown category or need {category!r}.",
+            f"Okänd kategori eller okänt behov {category!r}.",
+        )
+    categories = tuple(c for c in categories if c in tt.categories)
+    m, _ = tt.index(mode)
+    cells = len(analysis.region.population)
+    routing_ids = np.flatnonzero(np.isin(analysis.state.service_category, categories))
     position = {int(rid): i for i, rid in enumerate(routing_ids)}
-    nearest = np.array([position.get(int(s), -1) for s in tt.nearest_service[m, c]])
+    nearest = np.full(cells, np.inf)
+    owner = np.full(cells, -1, dtype=np.int64)
+    second = np.full(cells, np.inf)
+    per_category = [tt.index(mode, c)[1] for c in categories]
+    for c in per_category:
+        times = tt.nearest_s[m, c] / SECONDS_PER_MINUTE
+        better = times < nearest
+        # Without the present nearest service, a cell falls back on the better of: the old
+        # best of the other categories, or this category's second-nearest.
+        second = np.where(
+            better,
+            np.minimum(nearest, tt.second_s[m, c] / SECONDS_PER_MINUTE),
+            np.minimum(second, times),
+        )
+        owner = np.where(
+            better,
+            np.array([position.get(int(s), -1) for s in tt.nearest_service[m, c]]),
+            owner,
+        )
+        nearest = np.where(better, times, nearest)
     service_ids = [analysis.service_ids[int(rid)] for rid in routing_ids]
     table = optimise.closure_vulnerability(
-        tt.nearest_s[m, c] / SECONDS_PER_MINUTE,
         nearest,
-        tt.second_s[m, c] / SECONDS_PER_MINUTE,
+        owner,
+        second,
         analysis.region.population["pop_total"].to_numpy(dtype=float),
         threshold_min,
         service_ids,

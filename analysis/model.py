@@ -64,6 +64,53 @@ EVERYDAY_BUNDLE: Final[dict[str, tuple[str, ...]]] = {
     "municipal_contact": ("contact_office",),
 }
 
+#: What people need, each met by *any* of its categories (a pharmacy agent hands out medicines
+#: as a pharmacy does).  Two needs are a stricter level of another: ``groceries_full`` (a full
+#: range) of ``groceries`` (a convenience store will do) and ``pharmacy_full`` (a staffed
+#: pharmacy) of ``medicines``.  The five everyday needs are those of :data:`EVERYDAY_BUNDLE`,
+#: in its order; views and headline figures speak of needs, categories stay one switch away.
+NEEDS: Final[dict[str, tuple[str, ...]]] = {
+    **EVERYDAY_BUNDLE,
+    "groceries_full": ("grocery_full",),
+    "pharmacy_full": ("pharmacy",),
+    "health_care": ("health_centre",),
+    "school": ("school_primary",),
+    "preschool": ("preschool",),
+    "library": ("library",),
+    "fuel": ("fuel",),
+}
+NEED_IDS: Final = tuple(NEEDS)
+#: The need a service of each category meets at its own level: a registered need for a
+#: category is met by that category or a fuller one (a wish for a convenience store is met by
+#: a full-range shop too; a wish for a staffed pharmacy only by a pharmacy).
+NEED_OF_CATEGORY: Final[dict[str, str]] = {
+    "grocery_full": "groceries_full",
+    "grocery_convenience": "groceries",
+    "pharmacy": "pharmacy_full",
+    "pharmacy_agent": "medicines",
+    "health_centre": "health_care",
+    "school_primary": "school",
+    "preschool": "preschool",
+    "library": "library",
+    "parcel_agent": "parcels",
+    "cash": "cash",
+    "fuel": "fuel",
+    "contact_office": "municipal_contact",
+}
+
+
+def needs_met_by(categories: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Return the needs that any of ``categories`` helps meet, in :data:`NEEDS` order.
+
+    Examples
+    --------
+    >>> needs_met_by(["grocery_convenience", "pharmacy_agent"])
+    ('groceries', 'medicines')
+    """
+    wanted = set(categories)
+    return tuple(need for need, met_by in NEEDS.items() if wanted & set(met_by))
+
+
 #: Who pays for / runs a service (the quadruple helix plus the public levels).
 SECTORS: Final = ("municipality", "region", "state", "private", "non_profit", "academia")
 

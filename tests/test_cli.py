@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import accessibility, io, settings
+from analysis import accessibility, evaluate, io, settings
 from analysis.cli import main
+from analysis.scenarios import Scenario
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +84,7 @@ def test_unknown_output_format(tmp_path: Path, capsys) -> None:
     assert "xlsx" in capsys.readouterr().err
 
 
-def test_compare_writes_tables_and_summary(tmp_path: Path, baseline) -> None:
+def test_compare_writes_tables_and_the_effect(tmp_path: Path, baseline) -> None:
     hall = baseline.region.sites.query("kind == 'village_hall'")["site_id"].iloc[-1]
     scenario = tmp_path / "hub.json"
     scenario.write_text(
@@ -91,7 +92,7 @@ def test_compare_writes_tables_and_summary(tmp_path: Path, baseline) -> None:
     )
     out = tmp_path / "compare"
     assert main(["compare", "--scenario-file", str(scenario), "--out", str(out)]) == 0
-    summary = json.loads((out / "summary.json").read_text())
+    summary = json.loads((out / "effect.json").read_text())
     assert summary["residents"] == 18_000
     budget = pd.read_csv(out / "budget.csv")
     assert budget["sector"].iloc[-1] == "total"
@@ -99,6 +100,25 @@ def test_compare_writes_tables_and_summary(tmp_path: Path, baseline) -> None:
     assert set(comparison["category"]) == {"cash", "parcel_agent"}
     cells = gpd.read_file(out / "cell_change.gpkg")
     assert (cells["cash_change_min"] <= 1e-9).all()
+
+    # The effect equals the engine's for the same scenario file.
+    changes = Scenario.from_changes_json(settings.DEFAULT_REGION, "hub", scenario.read_text())
+    after = accessibility.scenario_analysis(baseline, changes)
+    result = evaluate.evaluate(baseline, after, changes, "car", 20.0, baseline.region.needs)
+    assert summary["headlines"] == json.loads(json.dumps([h.to_json() for h in result.headlines()]))
+    assert summary["residents_gaining_any_need"] == result.effect.total(
+        "residents_gaining_any_need"
+    )
+    assert summary["cost_change_sek"] == float(budget["change_sek"].iloc[-1])
+    assert summary["cost_per_resident_gaining_sek"] == pytest.approx(
+        summary["cost_change_sek"] / summary["residents_gaining_any_need"]
+    )
+    assert summary["key_figures"][0]["direction"] == "better"
+    assert summary["sentence"].startswith("Förslaget ger")
+    subjects = pd.read_csv(out / "effect_subjects.csv")
+    assert {"need", "category"} <= set(subjects["kind"])
+    assert set(subjects.loc[subjects["kind"] == "need", "subject"]) == {"cash", "parcels"}
+    assert (out / "effect_localities.csv").is_file() and (out / "headlines.csv").is_file()
 
 
 def test_optimise_writes_sites_solution_and_an_editable_scenario(tmp_path: Path) -> None:

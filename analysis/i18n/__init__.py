@@ -16,7 +16,16 @@ from typing import Final
 
 LANGUAGES: Final = ("sv", "en")
 _STOCKHOLM: Final = zoneinfo.ZoneInfo("Europe/Stockholm")
-_MODULES: Final = ("common", "categories", "maps", "engine", "needs", "scenarios", "views")
+_MODULES: Final = (
+    "common",
+    "categories",
+    "maps",
+    "engine",
+    "needs",
+    "scenarios",
+    "views",
+    "effect",
+)
 
 
 def _load() -> tuple[dict[str, tuple[str, str]], dict[str, list[str]]]:

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import geopandas as gpd
 import matplotlib
+import shapely
 
 matplotlib.use("Agg")
 
@@ -28,28 +29,29 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
+from analysis import settings  # noqa: E402
+from analysis.headlines import KeyFigure  # noqa: E402
 from analysis.i18n import fmt_date, t  # noqa: E402
+from analysis.maps import (  # noqa: E402
+    TRAVEL_TIME_COLOURS,
+    UNREACHABLE_COLOUR,
+    travel_time_band,
+    travel_time_classes,
+)
 
-#: Travel-time classes (upper bounds in minutes) and their colours, shared with the web maps.
-TIME_BANDS_MIN: Final = (5, 10, 20, 30, 45)
-TIME_COLOURS: Final = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027")
-UNREACHABLE_COLOUR: Final = "#7f7f7f"
+__all__ = ["BriefContent", "KeyFigure", "band_labels", "render_brief", "time_class"]
+
+#: Travel-time classes and colours: the web maps' own (:func:`analysis.maps.travel_time_band`).
+TIME_BANDS_MIN: Final = settings.THRESHOLDS_MIN
+TIME_COLOURS: Final = TRAVEL_TIME_COLOURS
+#: Colour of a key figure's direction in words (the same meaning as on the web pages).
+DIRECTION_COLOURS: Final = {"better": "#1a7f37", "worse": "#b42318", "same": "#555555"}
 A4_INCHES: Final = (8.27, 11.69)
 #: Most locality rows the table shows; beyond :data:`TABLE_SPLIT_ROWS` it is split in two halves.
 TABLE_MAX_ROWS: Final = 40
 TABLE_SPLIT_ROWS: Final = 14
 _LINE: Final = 1.2  # line height as a multiple of the font size (matplotlib's default)
 _FIGURE_GAP_PT: Final = 10.0  # space between two key-figure columns
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    """One key figure, already formatted for display."""
-
-    label: str
-    before: str
-    after: str
-    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,26 +73,32 @@ class BriefContent:
     boundary: gpd.GeoDataFrame | None = None
     date: dt.date = field(default_factory=dt.date.today)
     lang: str = "sv"
+    #: One sentence summing the effect up, printed under the title.
+    summary: str = ""
+    #: ``(south, west, north, east)`` in WGS 84 the maps show (the web maps' extent); the
+    #: whole region when ``None``.
+    extent: tuple[float, float, float, float] | None = None
 
 
 def time_class(minutes: pd.Series | np.ndarray) -> np.ndarray:
-    """Return the index of each time's class in :data:`TIME_BANDS_MIN`; -1 for unreachable.
+    """Return each time's class, as on the web maps; -1 for unreachable.
+
+    A class holds its lower bound (5 min is in 5–10), as :func:`analysis.maps.travel_time_band`.
 
     Examples
     --------
-    >>> time_class(np.array([0.0, 5.0, 5.1, 44.0, 60.0, np.inf])).tolist()
+    >>> time_class(np.array([0.0, 4.9, 5.0, 44.0, 60.0, np.inf])).tolist()
     [0, 0, 1, 4, 5, -1]
     """
-    values = np.asarray(minutes, dtype=float)
-    classes = np.searchsorted(np.asarray(TIME_BANDS_MIN, dtype=float), values, side="left")
-    return np.where(np.isfinite(values), classes, -1)
+    values = pd.Series(np.asarray(minutes, dtype=float))
+    bands = travel_time_band(values).to_numpy()
+    return np.where(bands >= len(TIME_COLOURS), -1, bands)
 
 
 def band_labels(lang: str = "sv") -> list[str]:
     """Return the legend labels of the travel-time classes, e.g. ``'10–20 min'``."""
-    edges = (0, *TIME_BANDS_MIN)
-    labels = [f"{low}–{high} min" for low, high in zip(edges[:-1], edges[1:], strict=True)]
-    return [*labels, f"> {TIME_BANDS_MIN[-1]} min", t("common.unreachable", lang)]
+    labels = [label for _, label in travel_time_classes(lang)]
+    return [f"{label} min" for label in labels[:-1]] + labels[-1:]
 
 
 def _draw_map(ax: Axes, content: BriefContent, minutes: pd.Series, title: str) -> None:
@@ -104,6 +112,14 @@ def _draw_map(ax: Axes, content: BriefContent, minutes: pd.Series, title: str) -
     ax.set_title(title, fontsize=10)
     ax.set_axis_off()
     ax.set_aspect("equal")
+    if content.extent is not None:
+        south, west, north, east = content.extent
+        frame = gpd.GeoSeries(
+            [shapely.box(west, south, east, north)], crs=settings.CRS_DISPLAY
+        ).to_crs(settings.CRS_METRIC)
+        min_x, min_y, max_x, max_y = (float(v) for v in frame.total_bounds)
+        ax.set_xlim(min_x, max_x)
+        ax.set_ylim(min_y, max_y)
     xmin, xmax = ax.get_xlim()
     ymin, ymax = ax.get_ylim()
     bar_m = 10_000.0 if (xmax - xmin) > 25_000 else 1_000.0
@@ -168,8 +184,18 @@ def _draw_key_figures(
             size -= 1
             value.set_fontsize(size)
         offset -= 18 * _LINE + 3
-        line(f"{t('brief.before', lang)}: {key.before}", offset, fontsize=8)
-        offset -= 8 * _LINE + 3
+        if key.direction_text:
+            line(
+                key.direction_text,
+                offset,
+                fontsize=8,
+                fontweight="bold",
+                color=DIRECTION_COLOURS.get(key.direction, "#555555"),
+            )
+            offset -= 8 * _LINE + 3
+        if key.before:
+            line(f"{t('brief.before', lang)}: {key.before}", offset, fontsize=8)
+            offset -= 8 * _LINE + 3
         if key.caption:
             line(
                 textwrap.fill(key.caption, _wrap_chars(column_pt, 6)),
@@ -226,7 +252,7 @@ def render_brief(content: BriefContent, fmt: str = "pdf") -> bytes:
         grid = figure.add_gridspec(
             6,
             2,
-            height_ratios=[0.75, 1.55, 2.45, 0.35, 2.3, 0.55],
+            height_ratios=[0.8, 2.05, 2.45, 0.35, 1.75, 0.55],
             hspace=0.3,
             wspace=0.05,
             left=0.06,
@@ -249,7 +275,11 @@ def render_brief(content: BriefContent, fmt: str = "pdf") -> bytes:
             0,
             0.22,
             textwrap.fill(
-                textwrap.shorten(content.scenario_description, 400, placeholder=" …"),
+                textwrap.shorten(
+                    " ".join(p for p in (content.summary, content.scenario_description) if p),
+                    600,
+                    placeholder=" …",
+                ),
                 _wrap_chars(text_width_pt, 8),
             ),
             fontsize=8,

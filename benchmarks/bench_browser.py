@@ -164,13 +164,15 @@ def main() -> int:
                 page.get_by_label("Lösenord").fill(password)
                 page.get_by_role("button", name="Logga in").click()
                 page.get_by_role("heading", name="Planeringskarta").wait_for()
-                _choose(page, "Restid till", "Apotek")
-                page.wait_for_function(LEGEND_HAS, arg="Apotek, bil")
+                # Travel times to a need (met by any service category that meets it).
+                medicines = "Läkemedel (apotek eller ombud)"
+                _choose(page, "Restid till", medicines)
+                page.wait_for_function(LEGEND_HAS, arg=f"{medicines}, bil")
 
                 modes = [
-                    ("Cykel", "Apotek, cykel"),
-                    ("Till fots", "Apotek, till fots"),
-                    ("Bil", "Apotek, bil"),
+                    ("Cykel", f"{medicines}, cykel"),
+                    ("Till fots", f"{medicines}, till fots"),
+                    ("Bil", f"{medicines}, bil"),
                 ]
                 loads_before_modes = len(loads)
                 mode_times = []
@@ -188,9 +190,9 @@ def main() -> int:
                 loads_during_modes = len(loads) - loads_before_modes
                 categories = [
                     ("Bibliotek", "Bibliotek, "),
-                    ("Kontantuttag", "Kontantuttag, "),
+                    ("Kontanter", "Kontanter, "),
                     ("Vårdcentral", "Vårdcentral, "),
-                    ("Apotek", "Apotek, "),
+                    (medicines, f"{medicines}, "),
                 ]
                 category_times = []
                 for i in range(args.repeats):

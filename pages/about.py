@@ -6,11 +6,25 @@ import pandas as pd
 import streamlit as st
 
 from analysis.i18n import fmt_number, t
-from analysis.model import LAYERS
+from analysis.model import LAYERS, NEEDS
 from ui import page
 
 lang, region = page.header("nav.about")
 st.write(t("about.body", lang))
+st.subheader(t("about.needs", lang))
+st.write(t("about.needs_body", lang))
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("about.need", lang): [t(f"need.{need}", lang) for need in NEEDS],
+            t("about.met_by", lang): [
+                ", ".join(t(f"category.{c}", lang) for c in categories)
+                for categories in NEEDS.values()
+            ],
+        }
+    ),
+    hide_index=True,
+)
 st.subheader(t("about.region", lang))
 st.markdown(f"**{region.info.name}**")
 st.text(region.info.description)

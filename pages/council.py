@@ -13,10 +13,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis import brief, evaluate, maps, needs, store
-from analysis.i18n import fmt_date, fmt_number, fmt_percent, fmt_sek, t
+from analysis import brief, evaluate, headlines, map_fit, maps, needs, store
+from analysis import effect as effect_engine
+from analysis.i18n import fmt_date, fmt_number, t
+from analysis.model import CATEGORY_IDS, NEED_IDS
 from analysis.scenarios import Scenario
 from ui import auth, data, page, tables
+from ui import figures as figures_ui
 
 REFRESH_SECONDS = 15
 MODE = "car"
@@ -27,6 +30,9 @@ auth.require_planner()
 lang, region = page.header("nav.council")
 region_id = region.info.region_id
 database = data.database()
+locality_names = tables.locality_names(region, lang)
+category_names = {c: t(f"category.{c}", lang) for c in CATEGORY_IDS}
+need_names = {n: t(f"need.{n}", lang) for n in NEED_IDS}
 data.ensure_demo_needs(region)
 
 page.wrap_key_figures()
@@ -61,74 +67,51 @@ def _result(record: store.ScenarioRecord) -> tuple[Scenario, evaluate.ScenarioRe
     return scenario, evaluate.evaluate(baseline, after, scenario, MODE, THRESHOLD_MIN, stored_needs)
 
 
-def key_figures(result: evaluate.ScenarioResult) -> list[brief.KeyFigure]:
-    """The council's few numbers, formatted, with a plain-Swedish caption each."""
-    h = result.headline()
-    municipality = result.budget.set_index("sector")
-    municipal_change = (
-        float(municipality.at["municipality", "change_sek"])
-        if "municipality" in municipality.index
-        else 0.0
-    )
-    share = h["one_place_after"] / h["residents"] if h["residents"] else 0.0
-    return [
-        brief.KeyFigure(
-            t("council.fig_one_place", lang, minutes=THRESHOLD_MIN),
-            fmt_number(h["one_place_before"], 0, lang),
-            fmt_number(h["one_place_after"], 0, lang),
-            t("council.cap_one_place", lang, share=fmt_percent(share, 0, lang)),
-        ),
-        brief.KeyFigure(
-            t("council.fig_old_pharmacy", lang),
-            fmt_number(h["old_far_from_pharmacy_before"], 0, lang),
-            fmt_number(h["old_far_from_pharmacy_after"], 0, lang),
-            t("council.cap_old_pharmacy", lang),
-        ),
-        brief.KeyFigure(
-            t("council.fig_needs", lang, minutes=THRESHOLD_MIN),
-            "0",
-            fmt_number(h["needs_met"], 0, lang),
-            t("council.cap_needs", lang),
-        ),
-        brief.KeyFigure(
-            t("council.fig_cost", lang),
-            fmt_sek(0, lang),
-            fmt_sek(municipal_change, lang, signed=True),
-            t(
-                "council.cap_cost",
-                lang,
-                total=fmt_sek(h["cost_after_sek"] - h["cost_before_sek"], lang, signed=True),
-            ),
-        ),
-        brief.KeyFigure(
-            t("council.fig_slower", lang),
-            "0",
-            fmt_number(h["residents_slower"], 0, lang),
-            t("council.cap_slower", lang),
-        ),
-    ]
+def key_figures(result: evaluate.ScenarioResult) -> list[headlines.KeyFigure]:
+    """The figures that matter for this scenario, formatted, with a plain caption each."""
+    return headlines.key_figures(result.headlines(), lang, locality_names, category_names)
+
+
+def shown_need(result: evaluate.ScenarioResult) -> str | None:
+    """The need the before/after maps show: the headline's, else the one changing most."""
+    story = next((h.need for h in result.headlines() if h.need), None)
+    ranked = effect_engine.changed_needs(result.effect)
+    return story or (ranked[0] if ranked else None)
 
 
 def locality_table(result: evaluate.ScenarioResult) -> pd.DataFrame:
-    """Share reaching all everyday services at one place, per locality, before and after."""
-    names = tables.locality_names(region, lang)
-    merged = result.bundle_before.merge(
-        result.bundle_after, on=["group", "weight"], suffixes=("_before", "_after")
+    """Per locality that gains or loses: residents gaining in some need, slower to some service."""
+    rows = result.effect.localities
+    need = shown_need(result)
+    story = (
+        result.effect.subject_rows("need").set_index("group")
+        if need is not None
+        else pd.DataFrame()
     )
-    return pd.DataFrame(
-        {
-            t("common.locality", lang): [names.get(g, g) for g in merged["group"]],
-            t("indicators.residents", lang): [
-                fmt_number(v, 0, lang) for v in merged["residents_before"]
-            ],
-            t("scen.one_place_before", lang): [
-                fmt_percent(v, 0, lang) for v in merged["share_all_one_place_before"]
-            ],
-            t("scen.one_place_after", lang): [
-                fmt_percent(v, 0, lang) for v in merged["share_all_one_place_after"]
-            ],
-        }
-    )
+    if need is not None:
+        story = story[story["subject"] == need]
+    columns: dict[str, list[str]] = {
+        t("common.locality", lang): [locality_names.get(g, g) for g in rows["locality_id"]],
+        t("indicators.residents", lang): [fmt_number(v, 0, lang) for v in rows["residents"]],
+        t("council.col_gaining", lang): [
+            fmt_number(v, 0, lang) for v in rows["residents_gaining_any_need"]
+        ],
+        t("council.col_slower", lang): [
+            fmt_number(v, 0, lang) for v in rows["residents_slower_any_service"]
+        ],
+    }
+    if need is not None:
+        header = t("council.col_within", lang, need=need_names[need], minutes=THRESHOLD_MIN)
+        columns[header] = [
+            (
+                f"{fmt_number(story.at[g, f'within_{THRESHOLD_MIN}_before'], 0, lang)} → "
+                f"{fmt_number(story.at[g, f'within_{THRESHOLD_MIN}_after'], 0, lang)}"
+            )
+            if g in story.index
+            else "–"
+            for g in rows["locality_id"]
+        ]
+    return pd.DataFrame(columns)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -139,16 +122,10 @@ def live_figures() -> None:
         st.warning(t("council.gone", lang))
         return
     _, result = _result(record)
-    figures = key_figures(result)
+    story = result.headlines()
+    st.markdown(f"**{figures_ui.plain(headlines.summary_sentence(story, lang, locality_names))}**")
     # At most three per row: five in a row leave too little width for "+1 680 000 kr".
-    columns = [
-        column
-        for _ in range(0, len(figures), FIGURES_PER_ROW)
-        for column in st.columns(FIGURES_PER_ROW)
-    ]
-    for column, figure in zip(columns, figures, strict=False):
-        column.metric(figure.label, figure.after, help=figure.caption)
-        column.caption(f"{t('brief.before', lang)}: {figure.before}. {figure.caption}")
+    figures_ui.show_key_figures(key_figures(result), lang, FIGURES_PER_ROW)
     count = len(needs.list_needs(database, region_id))
     st.caption(
         t(
@@ -169,29 +146,35 @@ live_figures()
 
 scenario, result = _result(record)
 cells = region.population
+need = shown_need(result)
+bounds = effect_engine.changed_bounds(cells, result.effect.changed_cells)
+if need is not None:
+    map_before = result.effect.minutes_before[f"need:{need}"]
+    map_after = result.effect.minutes_after[f"need:{need}"]
+    subject = t("council.map_subject_need", lang, need=need_names[need].lower())
+else:
+    map_before = map_after = result.one_place_before
+    subject = t("council.map_subject", lang)
 col_before, col_after = st.columns(2)
-for column, minutes, key in (
-    (col_before, result.one_place_before, "before"),
-    (col_after, result.one_place_after, "after"),
-):
+for column, minutes, key in ((col_before, map_before, "before"), (col_after, map_after, "after")):
     with column:
-        st.markdown(f"**{t(f'council.map_{key}', lang, minutes=THRESHOLD_MIN)}**")
+        st.markdown(f"**{figures_ui.plain(t(f'council.map_{key}', lang, subject=subject))}**")
         m = maps.base_map(region, lang, roads=False)
-        maps.travel_time_layer(
-            m,
-            cells,
-            pd.Series(minutes.to_numpy(), index=cells.index),
-            t("council.map_subject", lang),
-            lang,
+        layer = maps.travel_time_layer(
+            m, cells, pd.Series(minutes.to_numpy(), index=cells.index), subject, lang
         )
+        map_fit.fit_to(layer, bounds)
         st_folium(
             m, returned_objects=[], height=430, use_container_width=True, key=f"council_{key}"
         )
 st.caption(t("council.map_caption", lang))
 
 table = locality_table(result)
-st.dataframe(table, hide_index=True, width="stretch")
+if len(table):
+    st.markdown(f"**{t('council.table_title', lang)}**")
+    st.dataframe(table, hide_index=True, width="stretch")
 
+story = result.headlines()
 content = brief.BriefContent(
     title=t("council.brief_title", lang),
     region_name=region.info.name,
@@ -199,14 +182,16 @@ content = brief.BriefContent(
     scenario_description=record.description or "",
     key_figures=key_figures(result),
     cells=cells,
-    minutes_before=result.one_place_before,
-    minutes_after=result.one_place_after,
-    map_subject=t("council.map_subject", lang),
+    minutes_before=map_before,
+    minutes_after=map_after,
+    map_subject=subject,
     locality_table=table,
     sources=[*region.info.sources, t("council.source_needs", lang)],
     fictional=region.info.fictional,
     boundary=region.boundary,
     lang=lang,
+    summary=headlines.summary_sentence(story, lang, locality_names),
+    extent=bounds,
 )
 col_pdf, col_png = st.columns(2)
 stem = f"beslutsunderlag-{region_id}-{dt.date.today().isoformat()}"

@@ -13,11 +13,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis import accessibility, indicators, maps, needs
+from analysis import accessibility, effect, indicators, maps, needs, priorities
 from analysis.i18n import fmt_minutes, fmt_number, t
 from analysis.isochrones import isochrones
-from analysis.model import CATEGORIES
-from analysis.settings import AGE_GROUPS, MODES
+from analysis.model import CATEGORIES, NEED_IDS, NEEDS
+from analysis.settings import AGE_GROUPS, MODES, THRESHOLDS_MIN
 from ui import auth, data, page, tables
 
 auth.require_planner()
@@ -29,15 +29,22 @@ data.ensure_demo_needs(region)
 stored_needs = needs.list_needs(data.database(), region.info.region_id)
 has_needs = len(stored_needs) > 0
 
+need_names = {n: t(f"need.{n}", lang) for n in NEED_IDS}
+needs_present = [n for n in NEED_IDS if set(NEEDS[n]) & set(present)]
+
 with st.sidebar.expander(t("planner_map.travel_times", lang), expanded=True):
-    time_category = st.selectbox(
-        t("planner_map.time_category", lang),
-        [None, *present],
-        format_func=lambda value: (
-            t("common.none", lang) if value is None else category_names[value]
-        ),
-        key="planner_map_time_category",
+    # Needs first (a pharmacy agent meets the need for medicines too); categories one switch away.
+    by_category = st.toggle(
+        t("planner_map.by_category", lang), value=False, key="planner_map_by_category"
     )
+    subject_names = category_names if by_category else need_names
+    time_subject = st.selectbox(
+        t("planner_map.time_category", lang),
+        [None, *(present if by_category else needs_present)],
+        format_func=lambda value: t("common.none", lang) if value is None else subject_names[value],
+        key="planner_map_time_category" if by_category else "planner_map_time_need",
+    )
+    time_category = time_subject
     time_mode = st.radio(
         t("planner_map.time_mode", lang),
         MODES,
@@ -75,6 +82,11 @@ time_layer = None
 with page.user_errors(), st.spinner(t("planner_map.computing", lang)):
     baseline = data.baseline(region.info.region_id)
     minutes_by_mode = {mode: baseline.minutes(mode) for mode in MODES}
+    if not by_category:  # minutes to each need: the nearest service meeting it
+        minutes_by_mode = {
+            mode: pd.concat([minutes, effect.need_minutes(minutes)], axis=1)
+            for mode, minutes in minutes_by_mode.items()
+        }
 
 with page.user_errors():
     m = maps.base_map(region, lang, online_tiles=online_tiles, roads=show_roads)
@@ -90,7 +102,7 @@ with page.user_errors():
             m,
             region.population,
             pd.Series(cell_minutes.to_numpy(), index=region.population.index),
-            f"{category_names[time_category]}, {t(f'mode.{time_mode}', lang).lower()}",
+            f"{subject_names[time_category]}, {t(f'mode.{time_mode}', lang).lower()}",
             lang,
             attach=False,
         )
@@ -194,7 +206,7 @@ if time_category is not None:
         t(
             "planner_map.indicator_title",
             lang,
-            category=category_names[time_category],
+            category=subject_names[time_category],
             mode=t(f"mode.{time_mode}", lang).lower(),
         )
     )
@@ -211,6 +223,59 @@ if time_category is not None:
     st.dataframe(tables.indicator_display(table, region, lang), hide_index=True)
     st.caption(t("planner_map.indicator_caption", lang))
     with st.expander(t("planner_map.e2sfca_title", lang)), page.user_errors():
-        ratio = accessibility.e2sfca_per_cell(baseline, time_category, time_mode)
-        st.dataframe(tables.e2sfca_display(ratio, region, lang), hide_index=True)
-        st.caption(t("planner_map.e2sfca_caption", lang))
+        if by_category:
+            ratio = accessibility.e2sfca_per_cell(baseline, time_category, time_mode)
+            st.dataframe(tables.e2sfca_display(ratio, region, lang), hide_index=True)
+            st.caption(t("planner_map.e2sfca_caption", lang))
+        else:
+            st.caption(t("planner_map.e2sfca_category_only", lang))
+
+# --- Where to start: the localities a hub would help most ------------------------------------
+st.subheader(t("priorities.title", lang))
+col_needs, col_age, col_limit = st.columns([3, 2, 1])
+priority_needs = col_needs.multiselect(
+    t("priorities.needs", lang),
+    needs_present,
+    default=[n for n in priorities.DEFAULT_PRIORITY_NEEDS if n in needs_present],
+    format_func=need_names.__getitem__,
+    placeholder=t("priorities.choose_needs", lang),
+    key="priorities_needs",
+)
+priority_weight = col_age.selectbox(
+    t("planner_map.age_group", lang),
+    ["pop_total", *AGE_GROUPS],
+    index=["pop_total", *AGE_GROUPS].index(priorities.DEFAULT_PRIORITY_WEIGHT),
+    format_func=lambda value: t(f"age.{value}", lang),
+    key="priorities_weight",
+)
+priority_limit = col_limit.select_slider(
+    t("needs_ui.threshold", lang),
+    list(THRESHOLDS_MIN),
+    value=int(priorities.DEFAULT_PRIORITY_THRESHOLD_MIN),
+    key="priorities_threshold",
+)
+if not priority_needs:
+    st.info(t("priorities.choose_needs", lang))
+else:
+    with page.user_errors():
+        ranking = priorities.locality_priorities(
+            region.population,
+            baseline.minutes(time_mode),
+            priority_needs,
+            priority_weight,
+            priority_limit,
+        )
+    names = tables.locality_names(region, lang)
+    st.dataframe(
+        tables.priorities_display(ranking, names, need_names, lang, priority_limit),
+        hide_index=True,
+    )
+    st.caption(
+        t(
+            "priorities.caption",
+            lang,
+            mode=t(f"mode.{time_mode}", lang).lower(),
+            age=t(f"age.{priority_weight}", lang).lower(),
+            minutes=priority_limit,
+        )
+    )

@@ -13,19 +13,22 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analysis import budget, evaluate, maps, needs, store
+from analysis import budget, evaluate, headlines, map_fit, maps, needs, store
+from analysis import effect as effect_engine
 from analysis.errors import ServicekartanError
 from analysis.i18n import fmt_minutes, fmt_number, fmt_percent, fmt_sek, t
-from analysis.model import CATEGORY_IDS, EVERYDAY_BUNDLE, SECTORS
+from analysis.model import CATEGORY_IDS, EVERYDAY_BUNDLE, NEED_IDS, NEEDS, SECTORS
 from analysis.scenarios import Change, Scenario
 from analysis.settings import AGE_GROUPS, MODES, THRESHOLDS_MIN
 from ui import auth, data, page, tables
+from ui import figures as figures_ui
 
 auth.require_planner()
 lang, region = page.header("nav.scenarios")
 region_id = region.info.region_id
 database = data.database()
 category_names = {c: t(f"category.{c}", lang) for c in CATEGORY_IDS}
+need_names = {n: t(f"need.{n}", lang) for n in NEED_IDS}
 locality_names = tables.locality_names(region, lang)
 sites = region.sites.set_index("site_id")
 candidates = region.sites.loc[region.sites["is_candidate"]].sort_values("name")
@@ -254,6 +257,14 @@ with tab_optimise:
         ["pop_total", *AGE_GROUPS],
         format_func=lambda v: t(f"age.{v}", lang),
     )
+    hub_needs = st.multiselect(
+        t("scen.optimise_needs", lang),
+        list(NEED_IDS),
+        default=list(EVERYDAY_BUNDLE),
+        format_func=need_names.__getitem__,
+        placeholder=t("priorities.choose_needs", lang),
+        key="optimise_needs",
+    )
     use_needs = st.checkbox(t("scen.use_needs", lang), value=False)
     locked = st.multiselect(
         t("scen.locked", lang),
@@ -278,6 +289,7 @@ with tab_optimise:
                 weight=weight,
                 locked_site_ids=tuple(locked),
                 needs_per_cell=needs_per_cell,
+                needs=hub_needs or None,
             )
         st.session_state["scen_plan"] = {
             "site_ids": plan.site_ids,
@@ -289,6 +301,8 @@ with tab_optimise:
             "optimal": plan.solution.optimal,
             "seconds": plan.solution.solve_seconds,
             "problem": problem,
+            "name": plan.scenario.name,
+            "description": plan.scenario.description,
         }
     result_plan = st.session_state.get("scen_plan")
     if result_plan:
@@ -314,18 +328,47 @@ with tab_optimise:
                 seconds=fmt_number(result_plan["seconds"], 1, lang),
             )
         )
-        if st.button(t("scen.use_plan", lang), key="use_plan"):
+        st.caption(t("scen.plan_compare_hint", lang))
+
+        def _open_plan() -> None:
+            """Open the proposal as a new scenario of its own (one click, one page run)."""
+            st.session_state["scenario_choice"] = "__new__"
+            st.session_state[DRAFT] = {
+                "loaded_from": "__new__",
+                "region_id": region_id,
+                "scenario_id": None,
+                "name": result_plan["name"],
+                "author": "",
+                "description": result_plan["description"],
+                "changes_json": result_plan["changes_json"],
+            }
+
+        def _add_plan() -> None:
+            """Add the proposal's hubs to the scenario being edited."""
             plan_changes = Scenario.from_changes_json(region_id, "", result_plan["changes_json"])
             _set_changes((*scenario.changes, *plan_changes.changes))
-            st.rerun()
+
+        col_open, col_add = st.columns(2)
+        col_open.button(
+            t("scen.open_plan", lang), key="open_plan", type="primary", on_click=_open_plan
+        )
+        col_add.button(t("scen.use_plan", lang), key="use_plan", on_click=_add_plan)
 
 with tab_vulnerable:
     st.caption(t("scen.vulnerable_help", lang, minutes=threshold))
+    vulnerable_by_category = st.toggle(
+        t("scen.by_category", lang), value=False, key="vulnerable_by_category"
+    )
+    if vulnerable_by_category:
+        vulnerable_options = [c for c in CATEGORY_IDS if (services["category"] == c).any()]
+    else:
+        vulnerable_options = [n for n in NEED_IDS if services["category"].isin(NEEDS[n]).any()]
+    vulnerable_names = category_names if vulnerable_by_category else need_names
     category = st.selectbox(
-        t("needs_ui.category_filter", lang),
-        [c for c in CATEGORY_IDS if (services["category"] == c).any()],
-        format_func=lambda c: category_names[c],
-        key="vulnerable_category",
+        t("scen.vulnerable_subject", lang),
+        vulnerable_options,
+        format_func=vulnerable_names.__getitem__,
+        key="vulnerable_category" if vulnerable_by_category else "vulnerable_need",
     )
     ranking = evaluate.vulnerability(data.baseline(region_id), category, mode, threshold)
     st.dataframe(
@@ -412,46 +455,39 @@ with page.user_errors(), st.spinner(t("scen.computing", lang)):
             dict.fromkeys(("pop_total", st.session_state.get("compare_age", "pop_total")))
         ),
     )
-headline = result.headline()
+effect = result.effect
+story = result.headlines()
+figures = headlines.key_figures(story, lang, locality_names, category_names)
 
 st.subheader(t("scen.effects", lang))
+if not scenario.changes:
+    st.info(t("scen.effects_empty", lang))
+else:
+    st.markdown(f"**{figures_ui.plain(headlines.summary_sentence(story, lang, locality_names))}**")
 page.wrap_key_figures()
-cols = st.columns(4)
-cols[0].metric(
-    t("scen.metric_one_place", lang, minutes=threshold),
-    fmt_number(headline["one_place_after"], 0, lang),
-    delta=fmt_number(headline["one_place_after"] - headline["one_place_before"], 0, lang),
-)
-cols[1].metric(
-    t("scen.metric_old_pharmacy", lang),
-    fmt_number(headline["old_far_from_pharmacy_after"], 0, lang),
-    delta=fmt_number(
-        headline["old_far_from_pharmacy_after"] - headline["old_far_from_pharmacy_before"], 0, lang
-    ),
-    delta_color="inverse",
-)
-cols[2].metric(
-    t("scen.metric_needs_met", lang, minutes=threshold), fmt_number(headline["needs_met"], 0, lang)
-)
-cols[3].metric(
-    t("scen.metric_cost", lang),
-    fmt_sek(headline["cost_after_sek"] - headline["cost_before_sek"], lang, signed=True),
-    delta_color="off",
-)
-if headline["residents_slower"] > 0:
-    st.warning(
-        t("scen.someone_slower", lang, count=fmt_number(headline["residents_slower"], 0, lang))
-    )
+figures_ui.show_key_figures(figures, lang)
 
-summary = result.comparison.summary
-changed_categories = list(dict.fromkeys(summary["category"]))
-col_category, col_age = st.columns(2)
-shown_category = col_category.selectbox(
-    t("scen.compare_category", lang),
-    changed_categories,
-    format_func=lambda c: category_names[c],
-    key="compare_category",
-)
+# What the map and the table show: a need (default) or a service category, one switch away.
+by_category = st.toggle(t("scen.by_category", lang), value=False, key="compare_by_category")
+kind = "category" if by_category else "need"
+subject_names = category_names if by_category else need_names
+first_story = next((h.need for h in story if h.need), None)
+if by_category:
+    subjects = list(dict.fromkeys(effect.subject_rows("category")["subject"]))
+else:
+    ranked = effect_engine.changed_needs(effect)
+    subjects = [n for n in ranked if n == first_story] + [n for n in ranked if n != first_story]
+col_subject, col_age = st.columns(2)
+if subjects:
+    shown_subject = col_subject.selectbox(
+        t("scen.compare_subject", lang),
+        subjects,
+        format_func=lambda s: subject_names.get(s, s),
+        key=f"compare_{kind}",
+    )
+else:
+    shown_subject = None
+    col_subject.caption(t("scen.nothing_changed", lang))
 age = col_age.selectbox(
     t("planner_map.age_group", lang),
     ["pop_total", *AGE_GROUPS],
@@ -461,21 +497,28 @@ age = col_age.selectbox(
 
 # Today's map stays the same while the scenario is edited: it is rendered once per region and
 # language, and only the cells' change and the changed services are sent with each edit, as
-# layers that replace the previous ones without rebuilding the map.
-change = result.comparison.cell_change_min[shown_category]
+# layers that replace the previous ones without rebuilding the map.  The map opens on the
+# cells whose time changed, with no legend over them.
+cells = region.population
+change = (
+    effect.change_min(f"{kind}:{shown_subject}")
+    if shown_subject is not None
+    else pd.Series(0.0, index=cells.index)
+)
 difference = maps.difference_layer(
     page.layer_holder(),
-    region.population,
-    pd.Series(change.to_numpy(), index=region.population.index),
+    cells,
+    change,
     t(
         "scen.map_title",
         lang,
-        category=category_names[shown_category],
+        category=subject_names.get(shown_subject, "–") if shown_subject else "–",
         mode=t(f"mode.{mode}", lang).lower(),
     ),
     lang,
     attach=False,
 )
+map_fit.fit_to(difference, effect_engine.changed_bounds(cells, effect.changed_cells))
 changed = maps.changed_services_layer(
     baseline.services, after.services, t("maps.layer.scenario_changes", lang), lang
 )
@@ -495,30 +538,59 @@ if position and position != st.session_state.get("scenario_map_click"):
         st.session_state["hub_site_next"] = site
         st.rerun()
 
-rows = summary[(summary["category"] == shown_category) & (summary["weight"] == age)]
-st.markdown(f"**{t('scen.table_title', lang)}**")
-st.dataframe(
-    pd.DataFrame(
-        {
-            t("common.locality", lang): [locality_names.get(g, g) for g in rows["group"]],
-            t("indicators.residents", lang): [fmt_number(v, 0, lang) for v in rows["residents"]],
-            t("compare.gaining_within", lang, minutes=threshold): [
-                fmt_number(v, 0, lang) for v in rows[f"gaining_within_{threshold}"]
-            ],
-            t("compare.losing_within", lang, minutes=threshold): [
-                fmt_number(v, 0, lang) for v in rows[f"losing_within_{threshold}"]
-            ],
-            t("compare.residents_slower", lang): [
-                fmt_number(v, 0, lang) for v in rows["residents_slower"]
-            ],
-            t("scen.mean_change", lang): [
-                fmt_number(v, 1, lang) for v in rows["mean_reachable_min_change"]
-            ],
-            t("scen.p90_change", lang): [fmt_number(v, 1, lang) for v in rows["p90_min_change"]],
-        }
-    ),
-    hide_index=True,
+if shown_subject is not None:
+    rows = effect.subject_rows(kind, age)
+    rows = rows[
+        (rows["subject"] == shown_subject)
+        & ((rows["group"] == "all") | (rows["residents_gaining"] + rows["residents_losing"] > 0))
+    ]
+    st.markdown(
+        f"**{figures_ui.plain(t('scen.table_title', lang, subject=subject_names[shown_subject]))}**"
+    )
+    st.dataframe(tables.effect_display(rows, locality_names, lang, threshold), hide_index=True)
+    st.download_button(
+        t("scen.effect_download", lang),
+        tables.effect_csv(rows, locality_names, lang, threshold),
+        file_name=f"effekt-{region_id}-{shown_subject}-{dt.date.today().isoformat()}.csv",
+        mime="text/csv",
+        key="effect_download",
+    )
+
+# --- Two proposals side by side ------------------------------------------------------------
+others: dict[str, str] = {}
+result_plan = st.session_state.get("scen_plan")
+if result_plan:
+    others["__plan__"] = t("scen.compare_plan", lang)
+others.update(
+    {rid: record.name for rid, record in by_id.items() if rid != draft.get("scenario_id")}
 )
+st.subheader(t("scen.compare_title", lang))
+if not others:
+    st.caption(t("scen.compare_none", lang))
+elif st.toggle(t("scen.compare_toggle", lang), value=False, key="compare_on"):
+    other_id = st.selectbox(
+        t("scen.compare_with", lang),
+        list(others),
+        format_func=others.__getitem__,
+        key="compare_other",
+    )
+    if other_id == "__plan__":
+        other = Scenario.from_changes_json(region_id, others[other_id], result_plan["changes_json"])
+    else:
+        record = by_id[other_id]
+        other = Scenario.from_changes(region_id, record.name, record.changes)
+    with page.user_errors():
+        other_after = data.scenario_analysis(region_id, other.fingerprint(), other.changes_json())
+        other_result = evaluate.evaluate(
+            baseline, other_after, other, mode, threshold, stored_needs, params, weights=(age,)
+        )
+        this_name = str(draft["name"]) or t("scen.default_name", lang)
+        names = {"this": this_name, "other": others[other_id]}
+        side_by_side = effect_engine.compare_proposals(
+            {"this": effect, "other": other_result.effect}, weight=age
+        )
+    st.dataframe(tables.proposals_display(side_by_side, names, need_names, lang), hide_index=True)
+    st.caption(t("scen.compare_caption", lang, mode=t(f"mode.{mode}", lang).lower()))
 
 st.markdown(f"**{t('scen.bundle_title', lang, n=len(EVERYDAY_BUNDLE), minutes=threshold)}**")
 bundle = result.bundle_before.merge(
@@ -608,17 +680,13 @@ st.dataframe(
     ),
     hide_index=True,
 )
-gaining = float(rows.loc[rows["group"] == "all", f"gaining_within_{threshold}"].sum())
-per_resident = budget.cost_per_resident_gaining(
-    float(table.set_index("sector").at["total", "change_sek"]), gaining
-)
+per_resident = effect.cost_per_resident_gaining_sek
 st.caption(
     t(
         "scen.cost_per_resident",
         lang,
-        value=fmt_sek(per_resident, lang) if per_resident is not None else "–",
-        category=category_names[shown_category],
-        minutes=threshold,
+        value=fmt_sek(per_resident, lang, signed=True) if per_resident is not None else "–",
+        count=fmt_number(effect.total("residents_gaining_any_need"), 0, lang),
     )
 )
 st.download_button(

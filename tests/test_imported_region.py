@@ -137,6 +137,12 @@ def test_planner_map_travel_times_on_the_imported_region(imported_region: Path) 
     del imported_region
     at = _app_on("pages/planner_map.py")
     assert not at.exception, [e.value for e in at.exception]
+    need = at.sidebar.selectbox(key="planner_map_time_need")
+    assert t("need.groceries", "sv") in need.options
+    need.select("groceries")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.sidebar.toggle(key="planner_map_by_category").set_value(True).run()
     category = at.sidebar.selectbox(key="planner_map_time_category")
     assert t("category.grocery_full", "sv") in category.options
     category.select("grocery_full")

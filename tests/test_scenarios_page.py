@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from analysis.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,18 +30,51 @@ def _button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
-def test_a_hub_changes_the_numbers_and_the_scenario_is_saved() -> None:
-    at = _scenario_page()
-    before = _metric(at, "Invånare inom 20 min från all vardagsservice")
-    hall = next(o for o in at.selectbox(key="hub_site").options if "Bygdegården" in o)
+HUB_CATEGORIES = ["grocery_convenience", "pharmacy_agent", "parcel_agent"]
+
+
+def _add_village_hub(at: AppTest, village: str = "Kvarnbäcken") -> str:
+    """Add a hub with a convenience store, a pharmacy agent and a parcel agent; its site id."""
+    hall = next(
+        o for o in at.selectbox(key="hub_site").options if "Bygdegården" in o and village in o
+    )
     at.selectbox(key="hub_site").select(hall).run()
+    at.multiselect(key="hub_categories").set_value(HUB_CATEGORIES).run()
     _button(at, "Lägg till servicepunkten").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    after = _metric(at, "Invånare inom 20 min från all vardagsservice")
-    assert after != before
-    assert any("Servicepunkt i Bygdegården" in t.value for t in at.text)
-    budget = next(df for df in at.dataframe if "Aktör" in df.value.columns)
-    assert "Totalt" in list(budget.value["Aktör"])
+    return str(at.selectbox(key="hub_site").value)
+
+
+def _cli_figures(tmp_path: Path, site_id: str) -> list[tuple[str, str]]:
+    """What ``python -m analysis compare`` writes for the same hub: (label, value) pairs."""
+    scenario = tmp_path / "hub.json"
+    scenario.write_text(
+        json.dumps([{"kind": "hub", "site_id": site_id, "categories": HUB_CATEGORIES}])
+    )
+    assert main(["compare", "--scenario-file", str(scenario), "--out", str(tmp_path)]) == 0
+    figures = json.loads((tmp_path / "effect.json").read_text())["key_figures"]
+    return [(f["label"], f["after"]) for f in figures]
+
+
+def _shown(at: AppTest) -> list[tuple[str, str]]:
+    # Labels are Markdown-escaped on the page; the value is as written.
+    return [(m.label.replace("\\", ""), m.value) for m in at.metric]
+
+
+def test_a_village_hub_shows_its_gain_as_the_command_line_computes_it(tmp_path: Path) -> None:
+    at = _scenario_page()
+    assert [m.label for m in at.metric][-2:] == [
+        "Invånare med längre restid till någon service",
+        "Kostnadsförändring per år, alla aktörer",
+    ], "an empty scenario shows who gets worse and the cost, both unchanged"
+    site_id = _add_village_hub(at)
+    shown = _shown(at)
+    assert shown == _cli_figures(tmp_path, site_id)
+    label, value = shown[0]
+    assert label.startswith("Invånare i Kvarnbäcken som når dagligvaror inom")
+    assert int(value.replace("\u00a0", "")) > 0
+    assert at.metric[0].delta == "bättre"
+    assert any("Kvarnbäcken" in md.value and "Förslaget ger" in md.value for md in at.markdown)
 
     name_box = next(box for box in at.text_input if box.label == "Namn")
     name_box.input("Servicepunkt i bygdegården")
@@ -47,22 +83,18 @@ def test_a_hub_changes_the_numbers_and_the_scenario_is_saved() -> None:
     choices = at.selectbox(key="scenario_choice")
     assert any("Servicepunkt i bygdegården" in option for option in choices.options)
     assert any("Servicepunkt i Bygdegården" in t.value for t in at.text), "the saved changes stay"
+    budget = next(df for df in at.dataframe if "Aktör" in df.value.columns)
+    assert "Totalt" in list(budget.value["Aktör"])
 
-
-def test_council_view_shows_a_saved_scenario() -> None:
-    at = _scenario_page()
-    hall = next(o for o in at.selectbox(key="hub_site").options if "Bygdegården" in o)
-    at.selectbox(key="hub_site").select(hall).run()
-    _button(at, "Lägg till servicepunkten").click().run()
-    next(box for box in at.text_input if box.label == "Namn").input("För fullmäktige")
-    next(b for b in at.button if b.label == "Spara").click().run()
+    # The council view shows the same figures for the saved scenario.
+    saved_id = at.selectbox(key="scenario_choice").value
     at.switch_page("pages/council.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    labels = [m.label for m in at.metric]
-    assert len(labels) == 5
-    assert any(label.startswith("Invånare 80+") for label in labels)
-    assert any(sub.value == "För fullmäktige" for sub in at.subheader)
+    at.selectbox(key="council_scenario").set_value(saved_id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _shown(at) == _cli_figures(tmp_path, site_id)
+    assert any(sub.value == "Servicepunkt i bygdegården" for sub in at.subheader)
 
 
 def test_a_saved_scenario_opens_in_a_new_session() -> None:

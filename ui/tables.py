@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import settings
-from analysis.i18n import fmt_minutes, fmt_number, fmt_percent, t
+from analysis import budget, settings
+from analysis.i18n import fmt_minutes, fmt_number, fmt_percent, fmt_sek, t
 from analysis.io import Region
 
 
@@ -97,3 +97,108 @@ def e2sfca_display(ratio: pd.Series, region: Region, lang: str) -> pd.DataFrame:
             ],
         }
     )
+
+
+def _effect_columns(lang: str, threshold: int) -> dict[str, str]:
+    """Columns of an effect table (``analysis.effect.Effect.subjects``) and their headers."""
+    return {
+        "residents": t("indicators.residents", lang),
+        "residents_gaining": t("compare.residents_faster", lang),
+        "residents_losing": t("compare.residents_slower", lang),
+        f"within_{threshold}_before": t("scen.within_before", lang, minutes=threshold),
+        f"within_{threshold}_after": t("scen.within_after", lang, minutes=threshold),
+        f"gaining_within_{threshold}": t("compare.gaining_within", lang, minutes=threshold),
+        f"losing_within_{threshold}": t("compare.losing_within", lang, minutes=threshold),
+        "mean_minutes_saved": t("scen.mean_saved", lang),
+        "minutes_saved_total": t("scen.total_saved", lang),
+    }
+
+
+def _effect_order(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The whole municipality first, then the localities gaining most."""
+    return rows.assign(
+        _all=rows["group"] != "all",
+        _name=rows["group"].map(lambda g: names.get(g, g)),
+    ).sort_values(["_all", "residents_gaining", "_name"], ascending=[True, False, True])
+
+
+def effect_display(
+    rows: pd.DataFrame, names: dict[str, str], lang: str, threshold: int
+) -> pd.DataFrame:
+    """Return effect rows of one subject and weight, per locality, formatted for people."""
+    ordered = _effect_order(rows, names)
+    columns: dict[str, list[str]] = {
+        t("common.locality", lang): [names.get(g, g) for g in ordered["group"]]
+    }
+    for column, header in _effect_columns(lang, threshold).items():
+        decimals = 1 if column == "mean_minutes_saved" else 0
+        columns[header] = [fmt_number(v, decimals, lang) for v in ordered[column]]
+    return pd.DataFrame(columns)
+
+
+def effect_csv(rows: pd.DataFrame, names: dict[str, str], lang: str, threshold: int) -> bytes:
+    """Return the rows of :func:`effect_display` as a spreadsheet-safe CSV, numbers as numbers."""
+    ordered = _effect_order(rows, names)
+    headers = _effect_columns(lang, threshold)
+    frame = ordered[list(headers)].rename(columns=headers)
+    frame.insert(0, t("common.locality", lang), [names.get(g, g) for g in ordered["group"]])
+    return budget.budget_csv(frame, decimals=1)
+
+
+def proposals_display(
+    table: pd.DataFrame, names: dict[str, str], need_names: dict[str, str], lang: str
+) -> pd.DataFrame:
+    """Return :func:`analysis.effect.compare_proposals` with plain labels and Swedish numbers.
+
+    ``names`` maps the table's proposal columns to what the planner calls them.
+    """
+    labels = []
+    for figure in table["figure"]:
+        key, _, need = str(figure).partition(":")
+        if need:
+            name = need_names.get(need, need)
+            minutes = key.rpartition("_")[2]
+            labels.append(
+                t("proposal.gaining_need", lang, need=name)
+                if key == "gaining"
+                else t("proposal.within_need", lang, need=name, minutes=minutes)
+            )
+        else:
+            labels.append(t(f"proposal.{key}", lang))
+    columns: dict[str, list[str]] = {t("proposal.figure", lang): labels}
+    for column, title in names.items():
+        columns[title] = [
+            fmt_sek(value, lang, signed=True)
+            if str(figure).endswith("_sek")
+            else fmt_number(value, 0, lang)
+            for figure, value in zip(table["figure"], table[column], strict=True)
+        ]
+    return pd.DataFrame(columns)
+
+
+def priorities_display(
+    ranking: pd.DataFrame,
+    names: dict[str, str],
+    need_names: dict[str, str],
+    lang: str,
+    threshold: int,
+) -> pd.DataFrame:
+    """Return :func:`analysis.priorities.locality_priorities` formatted for people."""
+    columns: dict[str, list[str]] = {
+        t("common.locality", lang): [names.get(g, g) for g in ranking["locality_id"]],
+        t("indicators.residents", lang): [fmt_number(v, 0, lang) for v in ranking["residents"]],
+        t("priorities.worst_need", lang): [need_names.get(n, n) for n in ranking["worst_need"]],
+        t("priorities.worst_median", lang): [
+            fmt_minutes(v, lang) for v in ranking["worst_median_min"]
+        ],
+        t("priorities.beyond", lang, minutes=threshold): [
+            fmt_number(v, 0, lang) for v in ranking["residents_beyond"]
+        ],
+    }
+    for column in ranking.columns:
+        if str(column).startswith("median_min:"):
+            need = str(column).partition(":")[2]
+            columns[t("priorities.median_of", lang, need=need_names.get(need, need))] = [
+                fmt_minutes(v, lang) for v in ranking[column]
+            ]
+    return pd.DataFrame(columns)

@@ -94,6 +94,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "planner_map.travel_times": ("Restider", "Travel times"),
     "planner_map.time_category": ("Restid till", "Travel time to"),
+    "planner_map.by_category": (
+        "Visa per servicekategori i stället för per behov",
+        "Show per service category instead of per need",
+    ),
+    "planner_map.e2sfca_category_only": (
+        "Utbud per invånare räknas per servicekategori: slå på visning per servicekategori "
+        "i sidopanelen och välj en kategori.",
+        "Supply per resident is computed per service category: switch to service categories "
+        "in the sidebar and choose one.",
+    ),
     "planner_map.time_mode": ("Färdsätt", "Mode"),
     "planner_map.computing": ("Beräknar restider längs vägnätet …", "Computing travel times …"),
     "planner_map.details_cell": (

@@ -75,10 +75,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scen.opening_hours": ("Nya öppettider (OSM-format)", "New opening hours (OSM format)"),
     "scen.hours_per_week": ("Timmar per vecka", "Hours per week"),
     "scen.optimise_help": (
-        "Hitta de platser där nya servicepunkter (med vardagsservicen) gör mest nytta. Rutor "
-        "som redan når all vardagsservice på ett ställe inom gränsen räknas som täckta.",
-        "Find the sites where new hubs (with the everyday services) help most. Cells that "
-        "already reach all everyday services at one place within the threshold count as covered.",
+        "Hitta de platser där nya servicepunkter för de valda behoven gör mest nytta. Rutor "
+        "som redan når alla de behoven på ett ställe inom gränsen räknas som täckta.",
+        "Find the sites where new hubs for the chosen needs help most. Cells that already "
+        "reach all those needs at one place within the threshold count as covered.",
     ),
     "scen.k": ("Antal servicepunkter", "Number of hubs"),
     "scen.problem": ("Mål", "Objective"),
@@ -94,9 +94,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scen.optimising": ("Optimerar …", "Optimising …"),
     "scen.plan_sites": ("Föreslagna platser: {sites}", "Proposed sites: {sites}"),
     "scen.plan_mclp": (
-        "Invånare (viktade) inom {minutes} min från all vardagsservice på ett ställe: "
+        "Invånare (viktade) inom {minutes} min från alla valda behov på ett ställe: "
         "{before} utan nya servicepunkter, {after} med dem (av {total}).",
-        "Residents (weighted) within {minutes} min of all everyday services at one place: "
+        "Residents (weighted) within {minutes} min of all chosen needs at one place: "
         "{before} without new hubs, {after} with them (of {total}).",
     ),
     "scen.plan_p_median": (
@@ -110,6 +110,35 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scen.yes": ("ja", "yes"),
     "scen.no": ("nej", "no"),
     "scen.use_plan": ("Lägg förslaget i scenariot", "Add the proposal to the scenario"),
+    "scen.optimise_needs": (
+        "Behov som servicepunkterna ska uppfylla",
+        "Needs the hubs are to meet",
+    ),
+    "scen.vulnerable_subject": ("Behov eller tjänst", "Need or service"),
+    "scen.open_plan": ("Öppna förslaget som nytt scenario", "Open the proposal as a new scenario"),
+    "scen.plan_compare_hint": (
+        "Öppna förslaget som scenario för att se samma effekter som för ditt eget förslag, "
+        "eller jämför dem sida vid sida längre ned.",
+        "Open the proposal as a scenario to see the same effects as for your own, or compare "
+        "the two side by side further down.",
+    ),
+    "scen.compare_title": ("Jämför två förslag", "Compare two proposals"),
+    "scen.compare_toggle": (
+        "Jämför med ett annat förslag",
+        "Compare with another proposal",
+    ),
+    "scen.compare_none": (
+        "Spara ett scenario eller kör optimeringen för att ha något att jämföra med.",
+        "Save a scenario or run the optimisation to have something to compare with.",
+    ),
+    "scen.compare_with": ("Jämför med", "Compare with"),
+    "scen.compare_plan": ("Optimeringens förslag", "The optimisation's proposal"),
+    "scen.compare_caption": (
+        "Samma nyckeltal för båda förslagen, jämfört med i dag ({mode}, vald åldersgrupp). "
+        "+ är en ökning.",
+        "The same figures for both proposals, compared with today ({mode}, chosen age group). "
+        "+ is an increase.",
+    ),
     "scen.vulnerable_help": (
         "Hur många invånare skulle hamna längre bort än {minutes} min om en servicepunkt "
         "stängde (de får då åka till den näst närmaste)?",
@@ -155,12 +184,37 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} residents get a longer trip to some service in this scenario. See the table "
         "and the red cells on the map.",
     ),
-    "scen.compare_category": ("Visa förändring för", "Show the change for"),
+    "scen.compare_subject": ("Visa förändring för", "Show the change for"),
+    "scen.by_category": (
+        "Visa per servicekategori i stället för per behov",
+        "Show per service category instead of per need",
+    ),
+    "scen.nothing_changed": (
+        "Inga restider ändras ännu: lägg till en ändring ovan.",
+        "No travel time changes yet: add a change above.",
+    ),
+    "scen.effects_empty": (
+        "Scenariot har inga ändringar ännu, så inget ändras. Lägg till en servicepunkt, "
+        "stäng eller flytta en tjänst ovan.",
+        "The scenario has no changes yet, so nothing changes. Add a hub, or close or move a "
+        "service above.",
+    ),
+    "scen.within_before": ("Inom {minutes} min i dag", "Within {minutes} min today"),
+    "scen.within_after": ("Inom {minutes} min med förslaget", "Within {minutes} min with it"),
+    "scen.mean_saved": (
+        "Sparade minuter per invånare med kortare restid",
+        "Minutes saved per resident with a shorter trip",
+    ),
+    "scen.total_saved": ("Sparade invånarminuter, totalt", "Resident-minutes saved, total"),
+    "scen.effect_download": ("Ladda ned tabellen (CSV)", "Download the table (CSV)"),
     "scen.map_title": (
         "Ändrad restid: {category}, {mode}",
         "Change in travel time: {category}, {mode}",
     ),
-    "scen.table_title": ("Före och efter per ort", "Before and after per locality"),
+    "scen.table_title": (
+        "Före och efter per ort: {subject}",
+        "Before and after per locality: {subject}",
+    ),
     "scen.mean_change": ("Ändrad medelrestid, min", "Change in mean time, min"),
     "scen.p90_change": ("Ändrad 90:e percentil, min", "Change in 90th percentile, min"),
     "scen.bundle_title": (
@@ -206,8 +260,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scen.cost_change": ("Förändring", "Change"),
     "scen.cost_saving": ("Varav samlokaliseringsvinst", "Of which co-location saving"),
     "scen.cost_per_resident": (
-        "Kostnad per invånare som kommer inom {minutes} min ({category}): {value} per år.",
-        "Cost per resident brought within {minutes} min ({category}): {value} per year.",
+        "Kostnadsförändring för alla aktörer per invånare med kortare restid till minst ett "
+        "behov ({count} invånare): {value} per år.",
+        "Cost change of all actors per resident with a shorter trip to at least one need "
+        "({count} residents): {value} per year.",
     ),
     "scen.budget_download": ("Ladda ned budgeten (CSV)", "Download the budget (CSV)"),
     "scen.save_title": ("Spara scenariot", "Save the scenario"),

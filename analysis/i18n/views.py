@@ -373,58 +373,35 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "council.scenario": ("Scenario att visa", "Scenario to show"),
     "council.gone": ("Scenariot har raderats.", "The scenario was deleted."),
-    "council.fig_one_place": (
-        "Invånare inom {minutes} min från all vardagsservice på ett ställe",
-        "Residents within {minutes} min of all everyday services at one place",
+    "council.col_gaining": (
+        "Kortare restid till minst ett behov",
+        "Shorter trip to at least one need",
     ),
-    "council.cap_one_place": (
-        "Dagligvaror, läkemedel, paket, kontanter och kommunkontakt vid ett och samma stopp, "
-        "med bil. Efter förslaget: {share} av invånarna.",
-        "Groceries, medicines, parcels, cash and municipal contact at one stop, by car. After "
-        "the proposal: {share} of residents.",
+    "council.col_slower": ("Längre restid till någon service", "Longer trip to some service"),
+    "council.col_within": (
+        "Inom {minutes} min ({need}): i dag → med förslaget",
+        "Within {minutes} min ({need}): today → with the proposal",
     ),
-    "council.fig_old_pharmacy": (
-        "Invånare 80+ mer än 30 min från apotek",
-        "Residents 80+ more than 30 min from a pharmacy",
-    ),
-    "council.cap_old_pharmacy": (
-        "Färre är bättre. Apoteksombud räknas inte här, bara fullständiga apotek.",
-        "Fewer is better. Pharmacy agents are not counted here, only full pharmacies.",
-    ),
-    "council.fig_needs": (
-        "Registrerade behov som blir uppfyllda inom {minutes} min",
-        "Registered needs met within {minutes} min",
-    ),
-    "council.cap_needs": (
-        "Behov som invånare, föreningar och företag har anmält och som förslaget löser.",
-        "Needs registered by residents, associations and businesses that the proposal meets.",
-    ),
-    "council.fig_cost": ("Kommunens årskostnad, förändring", "Municipality's annual cost, change"),
-    "council.cap_cost": (
-        "Alla aktörer sammantaget: {total} per år. Fördelningen per aktör finns i underlaget.",
-        "All actors together: {total} per year. The split per actor is in the brief.",
-    ),
-    "council.fig_slower": ("Invånare som får längre restid", "Residents with a longer trip"),
-    "council.cap_slower": (
-        "Ingen ska få det sämre utan att det syns: här räknas alla som får längre till någon "
-        "tjänst.",
-        "Nobody gets worse off unseen: everyone with a longer trip to any service counts here.",
+    "council.table_title": (
+        "Orter där någon får kortare eller längre restid",
+        "Localities where someone's trip gets shorter or longer",
     ),
     "council.updated": (
         "Uppdaterad {time} · {needs} registrerade behov · uppdateras var {seconds}:e sekund",
         "Updated {time} · {needs} registered needs · refreshes every {seconds} s",
     ),
-    "council.map_before": ("I dag: restid till all vardagsservice", "Today: time to everything"),
-    "council.map_after": ("Med förslaget", "With the proposal"),
+    "council.map_before": ("I dag: {subject}", "Today: {subject}"),
+    "council.map_after": ("Med förslaget: {subject}", "With the proposal: {subject}"),
     "council.map_subject": (
         "all vardagsservice på ett ställe, bil",
         "all everyday services at one place, car",
     ),
+    "council.map_subject_need": ("restid till {need}, bil", "time to {need}, car"),
     "council.map_caption": (
-        "Varje ruta är 250 × 250 meter där någon bor. Färgen visar bilrestiden till närmaste "
-        "ställe där all vardagsservice finns inom några hundra meter.",
-        "Each square is 250 × 250 metres where someone lives. The colour shows the driving time "
-        "to the nearest place with all everyday services within a few hundred metres.",
+        "Varje ruta är 250 × 250 meter där någon bor. Färgen visar bilrestiden; kartorna "
+        "öppnas där restiderna ändras och har samma utsnitt och färger.",
+        "Each square is 250 × 250 metres where someone lives. The colour shows the driving "
+        "time; the maps open where times change and share extent and colours.",
     ),
     "council.brief_title": (
         "Beslutsunderlag: samordnad service",

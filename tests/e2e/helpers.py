@@ -179,3 +179,72 @@ def log_in(page: Any, url: str, password: str) -> None:
 def cell_of(x: float, y: float) -> str:
     """The id of the ``CELL_M`` cell (SCB style) holding the point ``x, y`` (EPSG:3006)."""
     return scb_cell_id(int(np.floor(x / CELL_M) * CELL_M), int(np.floor(y / CELL_M) * CELL_M))
+
+
+#: In a map iframe: the Leaflet view once it has been fitted to a change (``data-sk-fit``),
+#: how many of the given cells (``[south, west, north, east]`` each) lie outside it, and how
+#: many lie under a control (legend, zoom buttons, layer menu, scale bar).
+_MAP_VIEW_JS = """(cells) => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    if (!map || !map.getContainer().hasAttribute('data-sk-fit')) return null;
+    const view = map.getBounds();
+    const box = map.getContainer().getBoundingClientRect();
+    const controls = [...map.getContainer().querySelectorAll('.leaflet-control')]
+        .map(c => c.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0);
+    let outside = 0, covered = 0;
+    for (const [s, w, n, e] of cells) {
+        if (!view.contains(L.latLngBounds([s, w], [n, e]))) outside++;
+        const a = map.latLngToContainerPoint([n, w]), b = map.latLngToContainerPoint([s, e]);
+        const r = {left: box.left + a.x, top: box.top + a.y,
+                   right: box.left + b.x, bottom: box.top + b.y};
+        if (controls.some(c => c.left < r.right && c.right > r.left
+                            && c.top < r.bottom && c.bottom > r.top)) covered++;
+    }
+    return {view: [view.getSouth(), view.getWest(), view.getNorth(), view.getEast()],
+            outside: outside, covered: covered, controls: controls.length};
+}"""
+
+
+def map_views(page: Any, cells: list[list[float]], count: int = 1) -> list[dict[str, Any]]:
+    """Wait until ``count`` map iframes have fitted their view to a change; return the views.
+
+    Each: ``view`` (south, west, north, east), ``outside`` and ``covered`` (how many of
+    ``cells`` lie outside the view or under a map control) and ``controls``.
+    """
+    views: list[dict[str, Any]] = []
+    for _ in range(int(TIMEOUT_MS / 250)):
+        frames = [f for f in page.frames if "streamlit_folium" in f.url]
+        views = []
+        for frame in frames:
+            try:
+                view = frame.evaluate(_MAP_VIEW_JS, cells)
+            except Exception:  # noqa: BLE001 - the frame is being replaced: look again
+                view = None
+            if view is not None:
+                views.append(view)
+        if len(views) >= count:
+            return views
+        page.wait_for_timeout(250)
+    raise AssertionError(f"{len(views)} of {count} maps were fitted to the change")
+
+
+def changed_cell_boxes(changes: list[dict[str, Any]]) -> tuple[list[list[float]], list[float]]:
+    """The demo region's cells whose time a scenario changes, as WGS 84 boxes, and the
+    region's box (``[south, west, north, east]``), computed by the engine."""
+    from analysis import accessibility, evaluate, io, settings
+    from analysis.scenarios import Scenario
+
+    region = io.load_region(settings.DEFAULT_REGION)
+    baseline = accessibility.analyse_region(region)
+    scenario = Scenario.from_changes(settings.DEFAULT_REGION, "e2e", changes)
+    after = accessibility.scenario_analysis(baseline, scenario)
+    result = evaluate.evaluate(baseline, after, scenario, "car", 20)
+    cells = region.population.loc[result.effect.changed_cells].to_crs(settings.CRS_DISPLAY)
+    boxes = [[b[1], b[0], b[3], b[2]] for b in cells.geometry.bounds.to_numpy().tolist()]
+    west, south, east, north = region.boundary.to_crs(settings.CRS_DISPLAY).total_bounds
+    return boxes, [float(south), float(west), float(north), float(east)]
+
+
+def area(box: list[float]) -> float:
+    """Area of a ``[south, west, north, east]`` box in squared degrees (for comparisons)."""
+    return (box[2] - box[0]) * (box[3] - box[1])

@@ -15,14 +15,18 @@ from typing import Any
 
 import pytest
 
-from analysis import io, settings, store
-from analysis.evaluate import DEFAULT_HUB_CATEGORIES
-from analysis.scenarios import Change
+from analysis import accessibility, evaluate, headlines, io, settings, store
+from analysis.i18n import t
+from analysis.model import CATEGORY_IDS
+from analysis.scenarios import Change, Scenario
 from tests.e2e.helpers import (
     MAP_IFRAME,
     TIMEOUT_MS,
+    area,
+    changed_cell_boxes,
     choose_matching,
     cut_off_figures,
+    map_views,
     wait_idle,
     whole_page_screenshot,
 )
@@ -30,19 +34,33 @@ from tests.e2e.helpers import (
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 REGION_ID = "exempelbygd"
-HALL_SITE_ID = "site-053"  # Bygdegården Laxede in the demo region
-SCENARIO_NAME = "Servicepunkt i Laxede (fullmäktige-e2e)"
+HALL_SITE_ID = "site-044"  # Bygdegården Kvarnbäcken in the demo region
+CATEGORIES = ("grocery_convenience", "pharmacy_agent", "parcel_agent")
+SCENARIO_NAME = "Servicepunkt i Kvarnbäcken (fullmäktige-e2e)"
 DESCRIPTION = (
-    "Dagligvaror, apoteksombud, paketombud, kontantuttag och kommunens kontaktcenter samlas i "
-    "bygdegården i Laxede. Förslaget bygger på behov som byborna själva har registrerat."
+    "En närbutik, ett apoteksombud och ett paketombud samlas i bygdegården i Kvarnbäcken. "
+    "Förslaget bygger på behov som byborna själva har registrerat."
 )
-LABELS = (
-    "Invånare inom 20 min från all vardagsservice på ett ställe",
-    "Invånare 80+ mer än 30 min från apotek",
-    "Registrerade behov som blir uppfyllda inom 20 min",
-    "Kommunens årskostnad, förändring",
-    "Invånare som får längre restid",
-)
+
+
+def _expected() -> tuple[list[tuple[str, str]], list[str]]:
+    """(label, value) of the key figures, as the engine (and the command line) computes them,
+    and the names of the localities whose residents gain or lose (the council's table)."""
+    region = io.load_region(settings.DEFAULT_REGION)
+    baseline = accessibility.analyse_region(region)
+    scenario = Scenario(REGION_ID, SCENARIO_NAME, (_hub(),))
+    after = accessibility.scenario_analysis(baseline, scenario)
+    result = evaluate.evaluate(baseline, after, scenario, "car", 20, region.needs)
+    names = dict(zip(region.localities["locality_id"], region.localities["name"], strict=True))
+    categories = {c: t(f"category.{c}") for c in CATEGORY_IDS}
+    figures = headlines.key_figures(result.headlines(), "sv", names, categories)
+    names[settings.RURAL_LOCALITY_ID] = t("locality.glesbygd")
+    localities = [names[g] for g in result.effect.localities["locality_id"]]
+    return [(_plain(f.label), _plain(f.after)) for f in figures], localities
+
+
+def _hub() -> Change:
+    return Change("hub", site_id=HALL_SITE_ID, categories=CATEGORIES)
 
 
 def _plain(text: str) -> str:
@@ -55,7 +73,7 @@ def _plain(text: str) -> str:
 def saved_scenario(app_server: Any) -> Iterator[str]:
     """A hub in the village hall of Laxede, saved in the running app's store; its id."""
     database = store.open_store(app_server.database_path)
-    hub = Change("hub", site_id=HALL_SITE_ID, categories=tuple(DEFAULT_HUB_CATEGORIES))
+    hub = _hub()
     scenario_id = store.save_scenario(
         database,
         REGION_ID,
@@ -98,21 +116,25 @@ def test_council_view_brief_and_presentation_mode(
     page.get_by_role("heading", name=SCENARIO_NAME).wait_for(timeout=TIMEOUT_MS)
     page.get_by_text(DESCRIPTION[:40]).first.wait_for(timeout=TIMEOUT_MS)
 
-    # Five key figures with Swedish labels, in the self-refreshing fragment.
+    # The figures that matter for this scenario, as the engine computes them, in the
+    # self-refreshing fragment.
+    expected, changed_localities = _expected()
     metrics = page.locator("[data-testid=stMetric]")
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=stMetric]').length === 5",
+        "(n) => document.querySelectorAll('[data-testid=stMetric]').length === n",
+        arg=len(expected),
         timeout=TIMEOUT_MS,
     )
     wait_idle(page)
     shown: dict[str, str] = {}
-    for index in range(5):
+    for index in range(len(expected)):
         metric = metrics.nth(index)
         label = _plain(metric.locator("[data-testid=stMetricLabel]").text_content() or "")
         value = _plain(metric.locator("[data-testid=stMetricValue]").text_content() or "")
         shown[label] = value
-    assert list(shown) == list(LABELS), shown
-    assert all(value for value in shown.values()), shown
+    assert list(shown.items()) == expected, (shown, expected)
+    assert next(iter(shown)).startswith("Invånare i Kvarnbäcken som når dagligvaror inom")
+    assert int(next(iter(shown.values())).replace(" ", "")) > 0, "the hub shows its gain"
     assert cut_off_figures(page) == []
 
     # Two maps side by side: before and after.
@@ -128,7 +150,14 @@ def test_council_view_brief_and_presentation_mode(
         boxes.append(page.locator(MAP_IFRAME).nth(index).bounding_box())
     assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"] + 1, boxes  # side by side
     assert abs(boxes[0]["y"] - boxes[1]["y"]) < 5, boxes
-    assert "Laxede" in str(page.locator("[data-testid=stDataFrame]").first.text_content())
+    # Both open on the change, with the same extent, no control over a changed cell.
+    cells, region_box = changed_cell_boxes([_hub().to_json()])
+    views = map_views(page, cells, count=2)
+    for view in views:
+        assert view["outside"] == 0 and view["covered"] == 0, view
+        assert area(view["view"]) < area(region_box) / 4, (view, region_box)
+    assert views[0]["view"] == pytest.approx(views[1]["view"], abs=1e-6), views
+    assert "Kvarnbäcken" in str(page.locator("[data-testid=stDataFrame]").first.text_content())
 
     # The brief: one A4 page whose text holds the figures on screen.
     with page.expect_download() as download_info:
@@ -155,8 +184,8 @@ def test_council_view_brief_and_presentation_mode(
     for label, value in shown.items():
         assert label in text, (label, text)
         assert value in text, (value, text)
-    localities = io.load_region(settings.DEFAULT_REGION).localities["name"]
-    missing = [name for name in localities if name not in text]
+    assert changed_localities
+    missing = [name for name in changed_localities if name not in text]
     assert missing == [], "the locality table is cut off"
     # Layout: no two pieces of text on top of each other, nothing outside the page.
     colliding = [
@@ -179,6 +208,13 @@ def test_council_view_brief_and_presentation_mode(
     assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 20, "maps in colour"
 
     whole_page_screenshot(page, screenshot_dir / "council.png")
+    for width, height in ((1920, 1080), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        wait_idle(page)
+        page.wait_for_timeout(1_000)
+        page.screenshot(path=str(screenshot_dir / f"council_{width}x{height}.png"))
+        assert cut_off_figures(page) == [], (width, height)
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
     # Presentation mode: no sidebar, large numbers.
     sidebar = page.locator("[data-testid=stSidebar]")

@@ -15,34 +15,47 @@ from typing import Any
 
 import pytest
 
+from analysis.evaluate import DEFAULT_HUB_CATEGORIES
 from tests.e2e.helpers import (
     MAP_IFRAME,
     TIMEOUT_MS,
+    area,
+    changed_cell_boxes,
     choose_matching,
     cut_off_figures,
     log_in,
+    map_views,
     wait_idle,
     whole_page_screenshot,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-ONE_PLACE = "Invånare inom 20 min från all vardagsservice"
+SLOWER = "Invånare med längre restid till någon service"
 HUB_TEXT = "Servicepunkt i Bygdegården"
 SCENARIO_NAME = "Servicepunkt i bygdegården (e2e)"
-
-
-def _metric_value(page: Any, label_start: str) -> str:
-    metric = page.locator("[data-testid=stMetric]").filter(has_text=label_start).first
-    return str(metric.locator("[data-testid=stMetricValue]").inner_text()).strip()
+HALL = "Bygdegården Kvarnbäcken"
+HALL_SITE_ID = "site-044"
 
 
 def _open_scenarios(page: Any) -> None:
     page.get_by_role("link", name="Scenarier", exact=True).click()
     page.get_by_role("heading", name="Scenarier", exact=True).wait_for(timeout=TIMEOUT_MS)
-    page.locator("[data-testid=stMetric]").filter(has_text=ONE_PLACE).first.wait_for(
+    page.locator("[data-testid=stMetric]").filter(has_text=SLOWER).first.wait_for(
         timeout=TIMEOUT_MS
     )
+
+
+def _shown_figures(page: Any) -> list[tuple[str, str, str]]:
+    """(label, value, direction) of every key figure on the page."""
+    return [
+        (
+            " ".join(str(m.locator("[data-testid=stMetricLabel]").inner_text()).split()),
+            " ".join(str(m.locator("[data-testid=stMetricValue]").inner_text()).split()),
+            " ".join(str(m.locator("[data-testid=stMetricDelta]").inner_text()).split()),
+        )
+        for m in page.locator("[data-testid=stMetric]").all()
+    ]
 
 
 def test_hub_in_a_village_hall_budget_save_and_reopen(
@@ -52,35 +65,40 @@ def test_hub_in_a_village_hall_budget_save_and_reopen(
     page.get_by_role("heading", name="Planeringskarta").wait_for(timeout=TIMEOUT_MS)
     _open_scenarios(page)
     wait_idle(page)
-    before = _metric_value(page, ONE_PLACE)
+    assert [label for label, _, _ in _shown_figures(page)][-2:] == [
+        SLOWER,
+        "Kostnadsförändring per år, alla aktörer",
+    ]
 
-    site = choose_matching(page, "Plats", "Bygdegården")
+    site = choose_matching(page, "Plats", HALL)
     wait_idle(page)
     page.get_by_role("button", name="Lägg till servicepunkten").click()
     page.get_by_text(HUB_TEXT).first.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        """([label, before]) => {
-            const metric = [...document.querySelectorAll('[data-testid=stMetric]')]
-                .find(m => m.textContent.includes(label));
-            const value = metric && metric.querySelector('[data-testid=stMetricValue]');
-            return value && value.textContent.trim() !== before;
-        }""",
-        arg=[ONE_PLACE, before],
-        timeout=TIMEOUT_MS,
-    )
+    first = page.locator("[data-testid=stMetric]").filter(has_text="Invånare i Kvarnbäcken")
+    first.first.wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
-    after = _metric_value(page, ONE_PLACE)
-    assert after != before, (before, after)
+    shown = _shown_figures(page)
+    label, value, direction = shown[0]
+    assert label.startswith("Invånare i Kvarnbäcken som når dagligvaror inom"), shown
+    assert int(value.replace(" ", "")) > 0 and direction == "bättre", shown
     assert cut_off_figures(page) == []
     assert page.get_by_role("heading", name=re.compile(r"Ändringar i scenariot \(1\)")).count()
     assert site.split(" (")[0] in page.get_by_text(HUB_TEXT).first.inner_text()
 
-    # The difference map: Leaflet draws the changed cells in the folium iframe.
+    # The difference map: Leaflet draws the changed cells in the folium iframe ...
     frame = page.frame_locator(MAP_IFRAME).first
     frame.locator(".leaflet-container").wait_for(timeout=TIMEOUT_MS)
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=TIMEOUT_MS)
     assert frame.locator("path.leaflet-interactive").count() > 10
     assert "Ändrad restid" in frame.locator("body").inner_text()
+    # ... and opens on them: every changed cell in view, none under a legend or control, and
+    # the view smaller than the region.
+    changes = [{"kind": "hub", "site_id": HALL_SITE_ID, "categories": list(DEFAULT_HUB_CATEGORIES)}]
+    cells, region_box = changed_cell_boxes(changes)
+    assert cells
+    (view,) = map_views(page, cells)
+    assert view["outside"] == 0 and view["covered"] == 0, view
+    assert area(view["view"]) < area(region_box) / 4, (view, region_box)
 
     # The budget per actor, on screen and as a CSV that Swedish Excel opens.
     budget_heading = page.get_by_role("heading", name="Budget per aktör", exact=False)
@@ -113,6 +131,14 @@ def test_hub_in_a_village_hall_budget_save_and_reopen(
     ).first.wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
     whole_page_screenshot(page, screenshot_dir / "scenarios.png")
+    for width, height in ((1920, 1080), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        wait_idle(page)
+        page.locator("[data-testid=stMetric]").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(1_000)
+        page.screenshot(path=str(screenshot_dir / f"scenarios_{width}x{height}.png"))
+        assert cut_off_figures(page) == [], (width, height)
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
     log_in(page, app_server.url, app_server.planner_password)
     _open_scenarios(page)

@@ -1,0 +1,95 @@
+"""Open a map where the change is, with no legend or control over it.
+
+A folium map fitted in Python keeps its first view inside streamlit-folium (the iframe has no
+size yet when the map is made).  :class:`FitToChange` runs in the layer's own script instead:
+it waits until the map has a size, measures the controls in the map's four corners (legends,
+zoom buttons, layer menu, scale bar) and fits the bounds into the part of the map they leave
+free, either between the top and bottom controls or between the left and right ones,
+whichever shows the change larger.  Every changed cell is then on screen and under no control.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Final
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+#: Highest zoom a fit goes to (a change in one cell still shows its village).
+FIT_MAX_ZOOM: Final = 13
+#: Space left between the change and a control or the map's edge, pixels.
+FIT_GAP_PX: Final = 10
+
+
+class FitToChange(MacroElement):  # type: ignore[misc]
+    """Fit the map to ``bounds`` (``(south, west, north, east)``, WGS 84) when its layer shows.
+
+    The fitted bounds are written to the map container's ``data-sk-fit`` attribute (JSON
+    ``[[south, west], [north, east]]``), so a browser test can check the view against them.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            var map = {{ this._parent._parent.get_name() }};
+            var bounds = L.latLngBounds({{ this.bounds_json }});
+            var gap = {{ this.gap }};
+            function size(name) {
+                var corner = map._controlCorners && map._controlCorners[name];
+                return corner ? {w: corner.offsetWidth, h: corner.offsetHeight} : {w: 0, h: 0};
+            }
+            function fit(tries) {
+                var mapSize = map.getSize();
+                if ((!mapSize.x || !mapSize.y) && tries < 100) {
+                    setTimeout(function () { fit(tries + 1); }, 50);
+                    return;
+                }
+                var tl = size("topleft"), tr = size("topright");
+                var bl = size("bottomleft"), br = size("bottomright");
+                var choices = [
+                    {paddingTopLeft: [gap, Math.max(tl.h, tr.h) + gap],
+                     paddingBottomRight: [gap, Math.max(bl.h, br.h) + gap]},
+                    {paddingTopLeft: [Math.max(tl.w, bl.w) + gap, gap],
+                     paddingBottomRight: [Math.max(tr.w, br.w) + gap, gap]}
+                ];
+                var best = choices[0], bestZoom = -Infinity;
+                choices.forEach(function (choice) {
+                    var padding = L.point(choice.paddingTopLeft).add(choice.paddingBottomRight);
+                    var zoom = map.getBoundsZoom(bounds, false, padding);
+                    if (zoom > bestZoom) { bestZoom = zoom; best = choice; }
+                });
+                best.maxZoom = {{ this.max_zoom }};
+                best.animate = false;
+                map.fitBounds(bounds, best);
+                map.getContainer().setAttribute("data-sk-fit", {{ this.bounds_text }});
+            }
+            function later() { setTimeout(function () { fit(0); }, 60); }
+            group.on("add", later);
+            if (map.hasLayer(group)) { later(); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: tuple[float, float, float, float]) -> None:
+        super().__init__()
+        self._name = "FitToChange"
+        south, west, north, east = (float(v) for v in bounds)
+        corners = [[south, west], [north, east]]
+        self.bounds_json = json.dumps(corners)
+        self.bounds_text = json.dumps(json.dumps(corners))
+        self.gap = FIT_GAP_PX
+        self.max_zoom = FIT_MAX_ZOOM
+
+
+def fit_to(
+    group: folium.FeatureGroup, bounds: tuple[float, float, float, float] | None
+) -> folium.FeatureGroup:
+    """Make ``group`` open the map on ``bounds`` (nothing when ``None``); return the group."""
+    if bounds is not None:
+        group.add_child(FitToChange(bounds))
+    return group

@@ -27,7 +27,7 @@ import shapely
 
 from analysis import indicators, model, routing, settings, store
 from analysis.io import Region
-from analysis.network import Network, build_network, snap_points
+from analysis.network import Network, Snap, build_network, snap_points
 from analysis.scenarios import Scenario, apply_changes
 from analysis.traveltime import (
     RoutingState,
@@ -93,6 +93,12 @@ class Analysis:
     @cached_property
     def _travel_times(self) -> TravelTimes:
         return self.state.travel_times()
+
+    @cached_property
+    def one_place_cache(self) -> dict[tuple[object, ...], pd.Series]:
+        """Minutes to a one-stop place, per mode and bundle (see
+        :func:`bundle_one_place_minutes`): the baseline's are asked for on every edit."""
+        return {}
 
     def travel_times(self) -> TravelTimes:
         """Return the cell-level travel times of every mode and category.
@@ -294,27 +300,41 @@ def one_stop_points(
 def bundle_one_place_minutes(
     analysis: Analysis, mode: str, bundle: dict[str, tuple[str, ...]] = model.EVERYDAY_BUNDLE
 ) -> pd.Series:
-    """Return each cell's minutes to the nearest place offering the whole bundle in one stop."""
+    """Return each cell's minutes to the nearest place offering the whole bundle in one stop.
+
+    Computed once per analysis, mode and bundle (the result must not be changed).
+    """
+    key = (mode, tuple((need, tuple(categories)) for need, categories in bundle.items()))
+    cached = analysis.one_place_cache.get(key)
+    if cached is not None:
+        return cached
     population = analysis.region.population
     points = one_stop_points(analysis.services, bundle)
     seconds = time_to_sites(analysis.network, population, points, mode)
-    return pd.Series(
+    result = pd.Series(
         seconds / SECONDS_PER_MINUTE,
         index=pd.Index(population["cell_id"], name="cell_id"),
         name="one_place_min",
     )
+    analysis.one_place_cache[key] = result
+    return result
 
 
 def minutes_at_points(
-    analysis: Analysis, points: gpd.GeoSeries, categories: pd.Series, mode: str
+    analysis: Analysis,
+    points: gpd.GeoSeries,
+    categories: pd.Series,
+    mode: str,
+    snap: Snap | None = None,
 ) -> pd.Series:
     """Return, per point, the minutes to the nearest service of *that point's* category.
 
     Used for registered needs: a need for a pharmacy is met if a pharmacy is near it.  A
     category without services (e.g. ``"other"``) gives NaN ("does not apply"); a point off the
-    network gives ``inf``.  The result is aligned to ``points.index``.
+    network gives ``inf``.  The result is aligned to ``points.index``.  ``snap`` is the points'
+    :func:`~analysis.network.snap_points` for ``mode``, when the caller has it already.
     """
-    snap = snap_points(analysis.network, points, mode)
+    snap = snap if snap is not None else snap_points(analysis.network, points, mode)
     usable = (snap.node >= 0) & ~snap.off_network
     result = pd.Series(np.nan, index=points.index, name="minutes")
     values = categories.to_numpy()
@@ -331,32 +351,34 @@ def minutes_at_points(
 
 
 def need_minutes_at_points(
-    analysis: Analysis, points: gpd.GeoSeries, need_ids: pd.Series, mode: str
+    analysis: Analysis,
+    points: gpd.GeoSeries,
+    need_ids: pd.Series,
+    mode: str,
+    snap: Snap | None = None,
 ) -> pd.Series:
     """Return, per point, the minutes to the nearest service meeting *that point's* need.
 
     A need is met by any of its categories (:data:`analysis.model.NEEDS`); an unknown need
     gives NaN ("does not apply"), a point off the network ``inf``.  Aligned to
-    ``points.index``.
+    ``points.index``; ``snap`` as in :func:`minutes_at_points`.
     """
-    result = pd.Series(np.nan, index=points.index, name="minutes")
+    snap = snap if snap is not None else snap_points(analysis.network, points, mode)
+    result = np.full(len(points), np.nan)
     values = need_ids.to_numpy()
     for need, categories in model.NEEDS.items():
         rows = values == need
         if not rows.any():
             continue
-        subset = points[rows]
-        times = [
-            minutes_at_points(analysis, subset, pd.Series(category, index=subset.index), mode)
-            for category in categories
-            if category in analysis.state.categories
-        ]
-        if times:
-            nearest = pd.concat(times, axis=1).fillna(np.inf).min(axis=1)
-        else:
-            nearest = pd.Series(np.inf, index=subset.index)
-        result.iloc[np.flatnonzero(rows)] = nearest.to_numpy()
-    return result
+        nearest = np.full(len(points), np.inf)
+        for category in categories:
+            if category in analysis.state.categories:
+                times = minutes_at_points(
+                    analysis, points, pd.Series(category, index=points.index), mode, snap
+                ).to_numpy()
+                nearest = np.fmin(nearest, times)
+        result[rows] = nearest[rows]
+    return pd.Series(result, index=points.index, name="minutes")
 
 
 def travel_time_table(analysis: Analysis, modes: tuple[str, ...] = ("car",)) -> gpd.GeoDataFrame:

@@ -542,6 +542,19 @@ def _locality_story(effect: Effect, population: pd.DataFrame, gain: bool) -> Hea
     )
 
 
+def _main_gain(effect: Effect, locality: str) -> list[Any]:
+    """The need most residents of ``locality`` gain in, and their mean minutes saved."""
+    rows = effect.subject_rows("need", group=locality)
+    rows = rows[rows["residents_gaining"] > 0]
+    if rows.empty:
+        return [None, float("nan")]
+    order = {need: i for i, need in enumerate(model.NEED_IDS)}
+    top = rows.assign(order=rows["subject"].map(order)).sort_values(
+        ["residents_gaining", "order"], ascending=[False, True]
+    )
+    return [str(top["subject"].iloc[0]), float(top["mean_minutes_saved"].iloc[0])]
+
+
 def _direction(value: float, worse_when_positive: bool = False) -> str:
     if value == 0:
         return "same"
@@ -580,12 +593,24 @@ def headlines(effect: Effect, population: pd.DataFrame) -> tuple[Headline, ...]:
                     "better",
                     gaining,
                     details={
+                        # [locality, residents gaining, the need most of them gain in, the
+                        # mean minutes saved in it]: a small saving reads as small.
                         "localities": [
                             [str(r.locality_id), float(r.residents_gaining_any_need)]
+                            + _main_gain(effect, str(r.locality_id))
                             for r in top_localities.itertuples()
                             if r.residents_gaining_any_need > 0
                         ],
-                        "needs": changed_needs(effect),
+                        "needs": [
+                            need
+                            for need in changed_needs(effect)
+                            if float(
+                                effect.subject_rows("need", group=indicators.ALL_GROUP)
+                                .set_index("subject")
+                                .at[need, "residents_gaining"]
+                            )
+                            > 0
+                        ],
                     },
                 ),
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 import geopandas as gpd
@@ -19,6 +20,7 @@ from analysis import accessibility, budget, indicators, model, optimise
 from analysis import effect as effect_module
 from analysis.accessibility import SECONDS_PER_MINUTE, Analysis
 from analysis.errors import ValidationError
+from analysis.network import snap_points
 from analysis.scenarios import Change, Scenario, hub_sites
 from analysis.traveltime import service_to_cell_matrix
 
@@ -45,9 +47,8 @@ class ScenarioResult:
         The two analyses.
     mode, threshold_min
         The travel mode and the threshold the headline numbers use.
-    comparison
-        :func:`analysis.indicators.compare`, per locality and age group, of the categories
-        whose travel times the scenario changes (the first category when none changes).
+    weights
+        The population columns the effect (and :attr:`comparison`) report on.
     bundle_before, bundle_after
         :func:`analysis.indicators.bundle_index` per locality (``"all"`` first).
     one_place_before, one_place_after
@@ -65,7 +66,7 @@ class ScenarioResult:
     after: Analysis
     mode: str
     threshold_min: float
-    comparison: indicators.Comparison
+    weights: tuple[str, ...]
     bundle_before: pd.DataFrame
     bundle_after: pd.DataFrame
     one_place_before: pd.Series
@@ -74,6 +75,25 @@ class ScenarioResult:
     budget: pd.DataFrame
 
     effect: effect_module.Effect
+
+    @cached_property
+    def comparison(self) -> indicators.Comparison:
+        """:func:`analysis.indicators.compare` of the categories whose times change (the first
+        category when none does), per locality and for ``weights``; computed when asked for
+        (the command line writes it; the pages show :attr:`effect`)."""
+        before_minutes = self.before.minutes(self.mode)
+        after_minutes = self.after.minutes(self.mode)
+        changed = [
+            c
+            for c in before_minutes.columns
+            if not np.array_equal(before_minutes[c].to_numpy(), after_minutes[c].to_numpy())
+        ] or list(before_minutes.columns[:1])
+        return indicators.compare(
+            before_minutes[changed],
+            after_minutes[changed],
+            self.before.region.population,
+            weights=self.weights,
+        )
 
     def headlines(self) -> tuple[effect_module.Headline, ...]:
         """Return the few figures that matter for this scenario (see :func:`effect.headlines`)."""
@@ -102,16 +122,6 @@ def evaluate(
     population = baseline.region.population
     before_minutes = baseline.minutes(mode)
     after_minutes = scenario_analysis.minutes(mode)
-    # Only categories whose times changed are compared: the others are identical by
-    # construction, and comparing them would cost most of the time of an edit.
-    changed = [
-        c
-        for c in before_minutes.columns
-        if not np.array_equal(before_minutes[c].to_numpy(), after_minutes[c].to_numpy())
-    ] or list(before_minutes.columns[:1])
-    comparison = indicators.compare(
-        before_minutes[changed], after_minutes[changed], population, weights=weights
-    )
     one_before = accessibility.bundle_one_place_minutes(baseline, mode)
     one_after = accessibility.bundle_one_place_minutes(scenario_analysis, mode)
     bundle_before = indicators.bundle_index(
@@ -142,7 +152,7 @@ def evaluate(
         scenario_analysis,
         mode,
         threshold_min,
-        comparison,
+        tuple(weights),
         bundle_before,
         bundle_after,
         one_before,
@@ -174,8 +184,10 @@ def _needs_met(
         active = active[~active["status"].isin(("resolved", "rejected"))]
     points = gpd.GeoSeries(active.geometry, crs=needs.crs)
     need_ids = active["category"].map(model.NEED_OF_CATEGORY)
-    before = accessibility.need_minutes_at_points(baseline, points, need_ids, mode)
-    after = accessibility.need_minutes_at_points(scenario_analysis, points, need_ids, mode)
+    # Both analyses route on the same network: the points are snapped once.
+    snap = snap_points(baseline.network, points, mode)
+    before = accessibility.need_minutes_at_points(baseline, points, need_ids, mode, snap)
+    after = accessibility.need_minutes_at_points(scenario_analysis, points, need_ids, mode, snap)
     met = (before > threshold_min) & (after <= threshold_min)
     return pd.DataFrame(active.loc[met].drop(columns="geometry")).assign(
         need=need_ids[met], minutes_before=before[met], minutes_after=after[met]

@@ -101,15 +101,20 @@ def key_figure(
     minutes = fmt_number(headline.threshold_min, 0, lang)
     direction = _direction_text(headline, lang)
     if headline.kind in ("locality_gain", "locality_loss"):
+        # The figure is the residents who cross the threshold: the locality's totals within
+        # it (before -> after) are in the caption, so the large number is the change.
         key = headline.kind
         return KeyFigure(
             t(f"headline.{key}.label", lang, need=need, minutes=minutes, locality=place),
-            _count(headline.before or 0.0, lang),
-            _count(headline.after or 0.0, lang),
+            "",
+            _count(headline.value, lang),
             t(
                 f"headline.{key}.caption",
                 lang,
-                count=_count(headline.value, lang),
+                within_before=_count(headline.before or 0.0, lang),
+                within_after=_count(headline.after or 0.0, lang),
+                residents=_count(d.get("residents_in_locality", 0.0), lang),
+                minutes=minutes,
                 before=_minutes(d.get("minutes_before"), lang),
                 after=_minutes(d.get("minutes_after"), lang),
                 total=_count(d.get("municipality_count", 0.0), lang),
@@ -133,8 +138,17 @@ def key_figure(
         )
     if headline.kind == "gaining":
         where = ", ".join(
-            f"{_locality(locality, names, lang)} ({_count(count, lang)})"
-            for locality, count in d.get("localities", [])
+            t(
+                "headline.gaining.where",
+                lang,
+                locality=_locality(locality, names, lang),
+                count=_count(count, lang),
+                need=need_name(need, lang),
+                minutes=fmt_number(saved, 1, lang),
+            )
+            if need is not None and math.isfinite(saved)
+            else f"{_locality(locality, names, lang)} ({_count(count, lang)})"
+            for locality, count, need, saved in d.get("localities", [])
         )
         needs = ", ".join(need_name(n, lang) for n in d.get("needs", []))
         return KeyFigure(

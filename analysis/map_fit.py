@@ -44,7 +44,8 @@ class FitToChange(MacroElement):  # type: ignore[misc]
             }
             function fit(tries) {
                 var mapSize = map.getSize();
-                if ((!mapSize.x || !mapSize.y) && tries < 100) {
+                // Not before the map has a size and a view (its zoom is unset until then).
+                if ((!mapSize.x || !mapSize.y || !map._loaded) && tries < 200) {
                     setTimeout(function () { fit(tries + 1); }, 50);
                     return;
                 }
@@ -56,17 +57,31 @@ class FitToChange(MacroElement):  # type: ignore[misc]
                     {paddingTopLeft: [Math.max(tl.w, bl.w) + gap, gap],
                      paddingBottomRight: [Math.max(tr.w, br.w) + gap, gap]}
                 ];
-                var best = choices[0], bestZoom = -Infinity;
+                var best = null, bestZoom = -Infinity;
                 choices.forEach(function (choice) {
                     var padding = L.point(choice.paddingTopLeft).add(choice.paddingBottomRight);
+                    if (padding.x >= mapSize.x || padding.y >= mapSize.y) { return; }
                     var zoom = map.getBoundsZoom(bounds, false, padding);
-                    if (zoom > bestZoom) { bestZoom = zoom; best = choice; }
+                    if (isFinite(zoom) && zoom > bestZoom) { bestZoom = zoom; best = choice; }
                 });
+                if (best === null) {  // controls fill the map (a tiny map): fit the bounds only
+                    best = {paddingTopLeft: [gap, gap], paddingBottomRight: [gap, gap]};
+                }
                 best.maxZoom = {{ this.max_zoom }};
                 best.animate = false;
                 map.fitBounds(bounds, best);
                 map.getContainer().setAttribute("data-sk-fit", {{ this.bounds_text }});
             }
+            // The map's frame can still grow after the first fit (the iframe is laid out late):
+            // fit again on a resize, until the person moves the map themselves.
+            var touched = false;
+            ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+                map.getContainer().addEventListener(name, function () { touched = true; });
+            });
+            map.on("resize", function () {
+                // After the legends have folded or opened for the new size.
+                if (!touched && map.hasLayer(group)) { later(); }
+            });
             function later() { setTimeout(function () { fit(0); }, 60); }
             group.on("add", later);
             if (map.hasLayer(group)) { later(); }

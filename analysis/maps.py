@@ -337,6 +337,26 @@ class _Section:
     columns: int = 1
 
 
+#: Folds a legend (``div``) on a small map (a phone) and opens it on a large one, once the map
+#: has its real size and on every resize until the person toggles it; ``MAP`` is the map.
+_FOLD_LEGEND_JS: Final = """
+(function (div, map) {
+    var details = div.querySelector("details");
+    if (!details) { return; }
+    var chosen = false;
+    details.querySelector("summary").addEventListener("click", function () { chosen = true; });
+    function decide() {
+        var size = map.getSize();
+        if (chosen || !size.x || !size.y) { return; }
+        details.open = !(size.x < 700 || size.y < 500);
+    }
+    decide();
+    setTimeout(decide, 0);
+    map.on("resize", decide);
+})(div, MAP);
+"""
+
+
 class Legend(MacroElement):  # type: ignore[misc]
     """The map's legend: a Leaflet control listing what the visible layers mean.
 
@@ -357,11 +377,7 @@ class Legend(MacroElement):  # type: ignore[misc]
                 div.setAttribute("aria-label", {{ this.aria_label_json() }});
                 div.innerHTML = {{ this.html_json() }};
                 // Open on a large map; a small one (a phone) starts with the legend folded up.
-                var details = div.querySelector("details");
-                var size = {{ this._parent.get_name() }}.getSize();
-                if (details && (size.x < 700 || size.y < 500)) {
-                    details.open = false;
-                }
+                {{ this.fold_script(this._parent.get_name()) }}
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -411,6 +427,15 @@ class Legend(MacroElement):  # type: ignore[misc]
         """The inner HTML as a JavaScript string literal safe inside a ``<script>``."""
         return _js_string(self.to_html())
 
+    @staticmethod
+    def fold_script(map_name: str) -> str:
+        """JavaScript folding the legend (``div``) on a small map, opening it on a large one.
+
+        Decided when the map has its real size, and again when it is resized (an iframe is
+        often laid out after the map is made), until the person opens or closes it.
+        """
+        return _FOLD_LEGEND_JS.replace("MAP", map_name)
+
     def aria_label_json(self) -> str:
         """The region's accessible name as a JavaScript string literal."""
         return _js_string(t("maps.aria.legend", self.lang))
@@ -436,11 +461,7 @@ class LayerLegend(MacroElement):  # type: ignore[misc]
                 div.setAttribute("role", "region");
                 div.setAttribute("aria-label", {{ this.aria_label_json() }});
                 div.innerHTML = {{ this.html_json() }};
-                var details = div.querySelector("details");
-                var size = map.getSize();
-                if (details && (size.x < 700 || size.y < 500)) {
-                    details.open = false;
-                }
+                {{ this.fold_script("map") }}
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -465,6 +486,11 @@ class LayerLegend(MacroElement):  # type: ignore[misc]
     def aria_label_json(self) -> str:
         """The box's accessible name as a JavaScript string literal."""
         return self.legend_box.aria_label_json()
+
+    @staticmethod
+    def fold_script(map_name: str) -> str:
+        """As :meth:`Legend.fold_script`."""
+        return Legend.fold_script(map_name)
 
 
 def legend(m: folium.Map, lang: str = "sv") -> Legend:

@@ -63,6 +63,8 @@ def locality_priorities(
             "Välj minst ett behov i listan.",
         )
     chosen = {n: model.NEEDS[n] for n in needs}
+    if "locality_id" not in population.columns:  # no localities: one rural area
+        population = population.assign(locality_id=settings.RURAL_LOCALITY_ID)
     frame = need_minutes(minutes.reset_index(drop=True), chosen).set_axis(population.index)
     table = indicators.indicator_table(
         population, frame, weight=weight, thresholds=(float(threshold_min),)

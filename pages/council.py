@@ -101,7 +101,7 @@ def locality_table(result: evaluate.ScenarioResult) -> pd.DataFrame:
         ],
     }
     if need is not None:
-        header = t("council.col_within", lang, need=need_names[need], minutes=THRESHOLD_MIN)
+        header = t("council.col_within", lang, need=need_names[need].lower(), minutes=THRESHOLD_MIN)
         columns[header] = [
             (
                 f"{fmt_number(story.at[g, f'within_{THRESHOLD_MIN}_before'], 0, lang)} → "

@@ -237,8 +237,9 @@ def test_headline_text_says_who_and_how_much(baseline) -> None:
     localities = baseline.region.localities
     names = dict(zip(localities["locality_id"], localities["name"], strict=True))
     first = headlines.key_figure(result.headlines()[0], "sv", names)
-    assert first.label.startswith("Invånare i Kvarnbäcken som når dagligvaror inom")
-    assert first.direction_text == "bättre" and first.before == "0"
+    assert first.label.startswith("Invånare i Kvarnbäcken som nu når dagligvaror inom")
+    assert first.direction_text == "bättre" and first.after == str(int(result.headlines()[0].value))
+    assert "i dag" in first.caption and "med förslaget" in first.caption
     sentence = headlines.summary_sentence(result.headlines(), "sv", names)
     assert "Kvarnbäcken" in sentence and "Ingen får längre restid" in sentence
     english = headlines.summary_sentence(result.headlines(), "en", names)
@@ -336,3 +337,27 @@ def test_the_optimiser_serves_the_chosen_needs(baseline) -> None:
     with pytest.raises(ValidationError, match="Unknown needs") as error:
         evaluate.optimise_hubs(baseline, 2, 20.0, needs=["no_such_need"])
     assert "behov" in error.value.message_sv
+
+
+def test_where_to_start_ranks_by_the_worst_need(baseline) -> None:
+    from analysis import indicators, priorities
+
+    population = baseline.region.population
+    minutes = baseline.minutes("car")
+    needs = ["groceries", "medicines", "parcels"]
+    ranking = priorities.locality_priorities(population, minutes, needs, "pop_80_plus", 20)
+    # Reference: weighted medians per locality and need, from the indicator table on need times.
+    frame = effect.need_minutes(minutes.reset_index(drop=True), {n: model.NEEDS[n] for n in needs})
+    table = indicators.indicator_table(
+        population, frame.set_axis(population.index), weight="pop_80_plus"
+    )
+    table = table[(table["group"] != "all") & (table["residents"] > 0)]
+    worst = table.groupby("group")["median_min"].max()
+    got = ranking.set_index("locality_id")["worst_median_min"]
+    pd.testing.assert_series_equal(
+        got.sort_index(), worst.sort_index(), check_names=False, check_index_type=False
+    )
+    assert ranking["worst_median_min"].is_monotonic_decreasing
+    without_localities = population.drop(columns="locality_id")
+    only = priorities.locality_priorities(without_localities, minutes, needs)
+    assert list(only["locality_id"]) == [config.RURAL_LOCALITY_ID]

@@ -71,7 +71,7 @@ def test_a_village_hub_shows_its_gain_as_the_command_line_computes_it(tmp_path: 
     shown = _shown(at)
     assert shown == _cli_figures(tmp_path, site_id)
     label, value = shown[0]
-    assert label.startswith("Invånare i Kvarnbäcken som når dagligvaror inom")
+    assert label.startswith("Invånare i Kvarnbäcken som nu når dagligvaror inom")
     assert int(value.replace("\u00a0", "")) > 0
     assert at.metric[0].delta == "bättre"
     assert any("Kvarnbäcken" in md.value and "Förslaget ger" in md.value for md in at.markdown)

@@ -42,24 +42,30 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "headline.with_scenario": ("med förslaget", "with the proposal"),
     # The figures.
     "headline.locality_gain.label": (
-        "Invånare i {locality} som når {need} inom {minutes} min",
-        "Residents of {locality} within {minutes} min of {need}",
+        "Invånare i {locality} som nu når {need} inom {minutes} min",
+        "Residents of {locality} now within {minutes} min of {need}",
     ),
     "headline.locality_gain.caption": (
-        "{count} invånare kommer inom gränsen. Deras restid i dag: i snitt {before}, "
-        "med förslaget {after}. I hela kommunen: {total}.",
-        "{count} residents get within the limit. Their trip today: {before} on average, "
-        "with the proposal {after}. In the whole municipality: {total}.",
+        "Av {residents} invånare når {within_before} dit inom {minutes} min i dag, "
+        "{within_after} med förslaget. Restiden för dem som kommer inom gränsen: i snitt "
+        "{before} i dag, {after} med förslaget. I hela kommunen: {total}.",
+        "Of {residents} residents, {within_before} are within {minutes} min today, "
+        "{within_after} with the proposal. The trip of those getting within the limit: "
+        "{before} on average today, {after} with the proposal. In the whole municipality: "
+        "{total}.",
     ),
     "headline.locality_loss.label": (
-        "Invånare i {locality} som når {need} inom {minutes} min",
-        "Residents of {locality} within {minutes} min of {need}",
+        "Invånare i {locality} som inte längre når {need} inom {minutes} min",
+        "Residents of {locality} no longer within {minutes} min of {need}",
     ),
     "headline.locality_loss.caption": (
-        "{count} invånare hamnar utanför gränsen. Deras restid i dag: i snitt {before}, "
-        "med förslaget {after}. I hela kommunen: {total}.",
-        "{count} residents fall beyond the limit. Their trip today: {before} on average, "
-        "with the proposal {after}. In the whole municipality: {total}.",
+        "Av {residents} invånare når {within_before} dit inom {minutes} min i dag, "
+        "{within_after} med förslaget. Restiden för dem som hamnar utanför gränsen: i snitt "
+        "{before} i dag, {after} med förslaget. I hela kommunen: {total}.",
+        "Of {residents} residents, {within_before} are within {minutes} min today, "
+        "{within_after} with the proposal. The trip of those falling beyond the limit: "
+        "{before} on average today, {after} with the proposal. In the whole municipality: "
+        "{total}.",
     ),
     "headline.locality_faster.label": (
         "Invånare i {locality} med kortare restid till {need}",
@@ -74,8 +80,14 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Residents with a shorter trip to at least one need",
     ),
     "headline.gaining.caption": (
-        "Var och en räknas en gång. Flest i: {where}. Behov: {needs}.",
-        "Each counted once. Most in: {where}. Needs: {needs}.",
+        "Var och en räknas en gång, hur lite restiden än minskar. Flest i: {where}. "
+        "Behov som kommer närmare: {needs}.",
+        "Each counted once, however little the trip shortens. Most in: {where}. Needs "
+        "brought closer: {needs}.",
+    ),
+    "headline.gaining.where": (
+        "{locality} ({count}; {need} i snitt {minutes} min närmare)",
+        "{locality} ({count}; {need} {minutes} min closer on average)",
     ),
     "headline.needs_met.label": (
         "Registrerade behov som nu nås inom {minutes} min",

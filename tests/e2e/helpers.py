@@ -6,6 +6,8 @@ Fixtures live in ``conftest.py``.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -228,23 +230,67 @@ def map_views(page: Any, cells: list[list[float]], count: int = 1) -> list[dict[
     raise AssertionError(f"{len(views)} of {count} maps were fitted to the change")
 
 
-def changed_cell_boxes(changes: list[dict[str, Any]]) -> tuple[list[list[float]], list[float]]:
-    """The demo region's cells whose time a scenario changes, as WGS 84 boxes, and the
-    region's box (``[south, west, north, east]``), computed by the engine."""
-    from analysis import accessibility, evaluate, io, settings
+def plain_text(text: str) -> str:
+    """Fold the spaces and dashes that formatting and PDF text extraction vary in."""
+    text = text.replace("\u2212", "-").replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class ExpectedEffect:
+    """What the engine computes for a scenario of the demo region (car, 20 min)."""
+
+    figures: list[tuple[str, str, str]]  # (label, value, direction in words)
+    localities: list[str]  # names of the localities that gain or lose
+    cells: list[list[float]]  # changed cells, [south, west, north, east] each
+    region_box: list[float]  # the region's [south, west, north, east]
+
+
+def expected_effect(changes: list[dict[str, Any]]) -> ExpectedEffect:
+    """The key figures, changed localities and changed cells of a scenario, from the engine."""
+    from analysis import accessibility, evaluate, headlines, io, settings
+    from analysis.i18n import t
+    from analysis.model import CATEGORY_IDS
     from analysis.scenarios import Scenario
 
     region = io.load_region(settings.DEFAULT_REGION)
     baseline = accessibility.analyse_region(region)
     scenario = Scenario.from_changes(settings.DEFAULT_REGION, "e2e", changes)
     after = accessibility.scenario_analysis(baseline, scenario)
-    result = evaluate.evaluate(baseline, after, scenario, "car", 20)
+    result = evaluate.evaluate(baseline, after, scenario, "car", 20, region.needs)
+    names = dict(zip(region.localities["locality_id"], region.localities["name"], strict=True))
+    categories = {c: t(f"category.{c}") for c in CATEGORY_IDS}
+    figures = headlines.key_figures(result.headlines(), "sv", names, categories)
+    names[settings.RURAL_LOCALITY_ID] = t("locality.glesbygd")
     cells = region.population.loc[result.effect.changed_cells].to_crs(settings.CRS_DISPLAY)
-    boxes = [[b[1], b[0], b[3], b[2]] for b in cells.geometry.bounds.to_numpy().tolist()]
     west, south, east, north = region.boundary.to_crs(settings.CRS_DISPLAY).total_bounds
-    return boxes, [float(south), float(west), float(north), float(east)]
+    return ExpectedEffect(
+        [(plain_text(f.label), plain_text(f.after), f.direction_text) for f in figures],
+        [names[g] for g in result.effect.localities["locality_id"]],
+        [[b[1], b[0], b[3], b[2]] for b in cells.geometry.bounds.to_numpy().tolist()],
+        [float(south), float(west), float(north), float(east)],
+    )
 
 
-def area(box: list[float]) -> float:
-    """Area of a ``[south, west, north, east]`` box in squared degrees (for comparisons)."""
-    return (box[2] - box[0]) * (box[3] - box[1])
+def shown_figures(page: Any) -> list[tuple[str, str, str]]:
+    """(label, value, direction in words) of every key figure on the page."""
+    return [
+        tuple(  # type: ignore[misc]
+            plain_text(str(m.locator(f"[data-testid={part}]").first.text_content() or ""))
+            for part in ("stMetricLabel", "stMetricValue", "stMetricDelta")
+        )
+        for m in page.locator("[data-testid=stMetric]").all()
+    ]
+
+
+def smaller_than(view: list[float], region: list[float]) -> bool:
+    """Whether a ``[south, west, north, east]`` view shows less than the whole region: a
+    smaller area and a smaller extent on at least one axis (it is fitted to something)."""
+
+    def area(box: list[float]) -> float:
+        return (box[2] - box[0]) * (box[3] - box[1])
+
+    narrower = (view[2] - view[0]) < (region[2] - region[0]) or (view[3] - view[1]) < (
+        region[3] - region[1]
+    )
+    return area(view) < area(region) and narrower

@@ -15,18 +15,16 @@ from typing import Any
 
 import pytest
 
-from analysis import accessibility, evaluate, headlines, io, settings, store
-from analysis.i18n import t
-from analysis.model import CATEGORY_IDS
-from analysis.scenarios import Change, Scenario
+from analysis import store
+from analysis.scenarios import Change
 from tests.e2e.helpers import (
     MAP_IFRAME,
     TIMEOUT_MS,
-    area,
-    changed_cell_boxes,
     choose_matching,
     cut_off_figures,
+    expected_effect,
     map_views,
+    smaller_than,
     wait_idle,
     whole_page_screenshot,
 )
@@ -41,22 +39,6 @@ DESCRIPTION = (
     "En närbutik, ett apoteksombud och ett paketombud samlas i bygdegården i Kvarnbäcken. "
     "Förslaget bygger på behov som byborna själva har registrerat."
 )
-
-
-def _expected() -> tuple[list[tuple[str, str]], list[str]]:
-    """(label, value) of the key figures, as the engine (and the command line) computes them,
-    and the names of the localities whose residents gain or lose (the council's table)."""
-    region = io.load_region(settings.DEFAULT_REGION)
-    baseline = accessibility.analyse_region(region)
-    scenario = Scenario(REGION_ID, SCENARIO_NAME, (_hub(),))
-    after = accessibility.scenario_analysis(baseline, scenario)
-    result = evaluate.evaluate(baseline, after, scenario, "car", 20, region.needs)
-    names = dict(zip(region.localities["locality_id"], region.localities["name"], strict=True))
-    categories = {c: t(f"category.{c}") for c in CATEGORY_IDS}
-    figures = headlines.key_figures(result.headlines(), "sv", names, categories)
-    names[settings.RURAL_LOCALITY_ID] = t("locality.glesbygd")
-    localities = [names[g] for g in result.effect.localities["locality_id"]]
-    return [(_plain(f.label), _plain(f.after)) for f in figures], localities
 
 
 def _hub() -> Change:
@@ -118,7 +100,9 @@ def test_council_view_brief_and_presentation_mode(
 
     # The figures that matter for this scenario, as the engine computes them, in the
     # self-refreshing fragment.
-    expected, changed_localities = _expected()
+    effect = expected_effect([_hub().to_json()])
+    expected = [(label, value) for label, value, _ in effect.figures]
+    changed_localities = effect.localities
     metrics = page.locator("[data-testid=stMetric]")
     page.wait_for_function(
         "(n) => document.querySelectorAll('[data-testid=stMetric]').length === n",
@@ -133,7 +117,7 @@ def test_council_view_brief_and_presentation_mode(
         value = _plain(metric.locator("[data-testid=stMetricValue]").text_content() or "")
         shown[label] = value
     assert list(shown.items()) == expected, (shown, expected)
-    assert next(iter(shown)).startswith("Invånare i Kvarnbäcken som når dagligvaror inom")
+    assert next(iter(shown)).startswith("Invånare i Kvarnbäcken som nu når dagligvaror inom")
     assert int(next(iter(shown.values())).replace(" ", "")) > 0, "the hub shows its gain"
     assert cut_off_figures(page) == []
 
@@ -151,11 +135,10 @@ def test_council_view_brief_and_presentation_mode(
     assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"] + 1, boxes  # side by side
     assert abs(boxes[0]["y"] - boxes[1]["y"]) < 5, boxes
     # Both open on the change, with the same extent, no control over a changed cell.
-    cells, region_box = changed_cell_boxes([_hub().to_json()])
-    views = map_views(page, cells, count=2)
+    views = map_views(page, effect.cells, count=2)
     for view in views:
         assert view["outside"] == 0 and view["covered"] == 0, view
-        assert area(view["view"]) < area(region_box) / 4, (view, region_box)
+        assert smaller_than(view["view"], effect.region_box), (view, effect.region_box)
     assert views[0]["view"] == pytest.approx(views[1]["view"], abs=1e-6), views
     assert "Kvarnbäcken" in str(page.locator("[data-testid=stDataFrame]").first.text_content())
 

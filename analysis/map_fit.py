@@ -78,10 +78,13 @@ class FitToChange(MacroElement):  # type: ignore[misc]
             ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
                 map.getContainer().addEventListener(name, function () { touched = true; });
             });
-            map.on("resize", function () {
-                // After the legends have folded or opened for the new size.
+            function again() {
                 if (!touched && map.hasLayer(group)) { later(); }
-            });
+            }
+            // After the legends have folded or opened for the new size; a legend folding by
+            // itself frees room too ("toggle" does not bubble: listen while it is captured).
+            map.on("resize", again);
+            map.getContainer().addEventListener("toggle", again, true);
             function later() { setTimeout(function () { fit(0); }, 60); }
             group.on("add", later);
             if (map.hasLayer(group)) { later(); }

@@ -267,7 +267,9 @@ else:
         )
     names = tables.locality_names(region, lang)
     st.dataframe(
-        tables.priorities_display(ranking, names, need_names, lang, priority_limit),
+        tables.priorities_display(
+            ranking, names, need_names, lang, priority_limit, priority_weight
+        ),
         hide_index=True,
     )
     st.caption(

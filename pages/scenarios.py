@@ -585,7 +585,10 @@ elif st.toggle(t("scen.compare_toggle", lang), value=False, key="compare_on"):
             baseline, other_after, other, mode, threshold, stored_needs, params, weights=(age,)
         )
         this_name = str(draft["name"]) or t("scen.default_name", lang)
-        names = {"this": this_name, "other": others[other_id]}
+        names = {
+            "this": t("scen.this_proposal", lang, name=this_name),
+            "other": others[other_id],
+        }
         side_by_side = effect_engine.compare_proposals(
             {"this": effect, "other": other_result.effect}, weight=age
         )

@@ -130,3 +130,24 @@ def test_a_closure_and_a_move_are_added_with_one_click_each() -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert any(f"Flytta {library} till {hall}" in t.value for t in at.text)
     assert any(f"Stäng {pharmacy}" in t.value for t in at.text), "the first change stays"
+
+
+def test_the_optimisers_proposal_opens_as_a_scenario_and_compares_side_by_side() -> None:
+    at = _scenario_page()
+    next(s for s in at.slider if s.label == "Antal servicepunkter").set_value(1).run()
+    at.button(key="run_optimise").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.button(key="open_plan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(t.value.startswith("1. Servicepunkt i") for t in at.text), "the plan's hub"
+    assert at.selectbox(key="scenario_choice").value == "__new__"
+    # The proposal now has the same figures as a planner's own scenario ...
+    assert _shown(at)[-1][0] == "Kostnadsförändring per år, alla aktörer"
+    # ... and the two can be put side by side (here: the plan and itself, opened).
+    at.toggle(key="compare_on").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(df.value for df in at.dataframe if "Nyckeltal" in df.value.columns)
+    assert list(table.columns)[2] == "Optimeringens förslag"
+    rows = table.set_index("Nyckeltal")
+    gaining = rows.loc["Invånare med kortare restid till minst ett behov"]
+    assert gaining.iloc[0] == gaining.iloc[1] != "0", "the same hubs, the same effect"

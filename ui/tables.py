@@ -182,11 +182,14 @@ def priorities_display(
     need_names: dict[str, str],
     lang: str,
     threshold: int,
+    weight: str = "pop_total",
 ) -> pd.DataFrame:
     """Return :func:`analysis.priorities.locality_priorities` formatted for people."""
     columns: dict[str, list[str]] = {
         t("common.locality", lang): [names.get(g, g) for g in ranking["locality_id"]],
-        t("indicators.residents", lang): [fmt_number(v, 0, lang) for v in ranking["residents"]],
+        t("priorities.residents", lang, age=t(f"age.{weight}", lang).lower()): [
+            fmt_number(v, 0, lang) for v in ranking["residents"]
+        ],
         t("priorities.worst_need", lang): [need_names.get(n, n) for n in ranking["worst_need"]],
         t("priorities.worst_median", lang): [
             fmt_minutes(v, lang) for v in ranking["worst_median_min"]

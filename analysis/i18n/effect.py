@@ -186,6 +186,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "priorities.needs": ("Behov att jämföra", "Needs to compare"),
     "priorities.choose_needs": ("Välj minst ett behov.", "Choose at least one need."),
+    "priorities.residents": ("Invånare ({age})", "Residents ({age})"),
     "priorities.worst_need": ("Sämst nådda behov", "Worst-served need"),
     "priorities.worst_median": ("Restid dit (median)", "Trip to it (median)"),
     "priorities.beyond": ("Längre bort än {minutes} min", "Beyond {minutes} min"),

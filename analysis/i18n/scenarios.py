@@ -132,6 +132,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Save a scenario or run the optimisation to have something to compare with.",
     ),
     "scen.compare_with": ("Jämför med", "Compare with"),
+    "scen.this_proposal": ("{name} (det här)", "{name} (this one)"),
     "scen.compare_plan": ("Optimeringens förslag", "The optimisation's proposal"),
     "scen.compare_caption": (
         "Samma nyckeltal för båda förslagen, jämfört med i dag ({mode}, vald åldersgrupp). "

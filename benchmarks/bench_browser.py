@@ -116,6 +116,7 @@ def _choose(page: Any, label: str, option: str) -> None:
     choice = page.get_by_role("option", name=option, exact=True)
     for _ in range(5):
         page.get_by_label(label, exact=True).click()
+        page.keyboard.type(option)  # long lists are virtual: filter first
         try:
             choice.wait_for(timeout=5_000)
         except Exception:  # noqa: BLE001 - a rerun closed the list: open it again

@@ -82,11 +82,13 @@ time_layer = None
 with page.user_errors(), st.spinner(t("planner_map.computing", lang)):
     baseline = data.baseline(region.info.region_id)
     minutes_by_mode = {mode: baseline.minutes(mode) for mode in MODES}
-    if not by_category:  # minutes to each need: the nearest service meeting it
-        minutes_by_mode = {
-            mode: pd.concat([minutes, effect.need_minutes(minutes)], axis=1)
-            for mode, minutes in minutes_by_mode.items()
-        }
+    # What the layer and the table show: minutes to each need (the nearest service meeting
+    # it), or to each category.  Kept apart: some needs share their id with a category.
+    subject_minutes = (
+        minutes_by_mode
+        if by_category
+        else {time_mode: effect.need_minutes(minutes_by_mode[time_mode])}
+    )
 
 with page.user_errors():
     m = maps.base_map(region, lang, online_tiles=online_tiles, roads=show_roads)
@@ -96,7 +98,7 @@ with page.user_errors():
         maps.localities_layer(m, region.localities, lang)
 
     if time_category is not None:
-        cell_minutes = minutes_by_mode[time_mode][time_category]
+        cell_minutes = subject_minutes[time_mode][time_category]
         # Sent on its own: switching category or mode replaces only this layer in the browser.
         time_layer = maps.travel_time_layer(
             m,
@@ -218,7 +220,7 @@ if time_category is not None:
         key="planner_map_weight",
     )
     table = indicators.indicator_table(
-        region.population, minutes_by_mode[time_mode][[time_category]], weight=weight
+        region.population, subject_minutes[time_mode][[time_category]], weight=weight
     )
     st.dataframe(tables.indicator_display(table, region, lang), hide_index=True)
     st.caption(t("planner_map.indicator_caption", lang))

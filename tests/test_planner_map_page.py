@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +81,10 @@ def test_where_to_start_ranks_localities_by_their_worst_need() -> None:
     numbers = [float("inf") if v == "ej nåbar" else float(v) for v in medians]
     assert numbers == sorted(numbers, reverse=True), "worst first"
     assert ranking.iloc[0, 0] != "Hela kommunen"
+
+
+@pytest.mark.parametrize("need", ["cash", "library", "groceries_full"])
+def test_every_kind_of_need_draws_its_layer(need: str) -> None:
+    # "cash" and "library" are needs and categories by the same id; "groceries_full" a level.
+    at = _planner_map(planner_map_time_need=need, planner_map_time_mode="bike")
+    assert any(h.value.endswith(", cykel") for h in at.subheader), [h.value for h in at.subheader]

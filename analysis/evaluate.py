@@ -278,13 +278,7 @@ def optimise_hubs(
     """
     bundle = model.EVERYDAY_BUNDLE
     if needs is not None:
-        unknown = [n for n in needs if n not in model.NEEDS]
-        if not needs or unknown:
-            raise ValidationError(
-                f"Unknown needs {unknown}; choose among {', '.join(model.NEED_IDS)}.",
-                "Välj minst ett behov i listan.",
-            )
-        bundle = {n: model.NEEDS[n] for n in needs}
+        bundle = model.chosen_needs(needs)
         categories = hub_categories_for(needs)
     if problem not in ("mclp", "p_median"):
         raise ValidationError(

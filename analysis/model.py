@@ -7,6 +7,7 @@ version of the same contract and validates layers against it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -14,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis import settings
-from analysis.errors import DataModelError
+from analysis.errors import DataModelError, ValidationError
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,28 @@ def needs_met_by(categories: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """
     wanted = set(categories)
     return tuple(need for need, met_by in NEEDS.items() if wanted & set(met_by))
+
+
+def chosen_needs(needs: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Return the needs asked for, each with the categories that meet it (a bundle).
+
+    Raises
+    ------
+    ValidationError
+        When no need is given or one is unknown (the Swedish message asks to choose one).
+
+    Examples
+    --------
+    >>> chosen_needs(["medicines"])
+    {'medicines': ('pharmacy', 'pharmacy_agent')}
+    """
+    unknown = [need for need in needs if need not in NEEDS]
+    if not needs or unknown:
+        raise ValidationError(
+            f"Unknown needs {unknown}; choose at least one of {', '.join(NEED_IDS)}.",
+            "Välj minst ett behov i listan.",
+        )
+    return {need: NEEDS[need] for need in needs}
 
 
 #: Who pays for / runs a service (the quadruple helix plus the public levels).

@@ -15,7 +15,6 @@ import pandas as pd
 
 from analysis import indicators, model, settings
 from analysis.effect import need_minutes
-from analysis.errors import ValidationError
 
 
 def locality_priorities(
@@ -56,13 +55,7 @@ def locality_priorities(
     >>> table[["locality_id", "worst_need", "worst_median_min"]].values.tolist()
     [['b', 'cash', 40.0], ['a', 'parcels', 30.0]]
     """
-    unknown = [n for n in needs if n not in model.NEEDS]
-    if not needs or unknown:
-        raise ValidationError(
-            f"Choose needs among {', '.join(model.NEED_IDS)}; got {list(needs)}.",
-            "Välj minst ett behov i listan.",
-        )
-    chosen = {n: model.NEEDS[n] for n in needs}
+    chosen = model.chosen_needs(needs)
     if "locality_id" not in population.columns:  # no localities: one rural area
         population = population.assign(locality_id=settings.RURAL_LOCALITY_ID)
     frame = need_minutes(minutes.reset_index(drop=True), chosen).set_axis(population.index)

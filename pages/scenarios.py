@@ -677,7 +677,9 @@ st.dataframe(
             t("scen.actor", lang): actor_names,
             t("scen.cost_before", lang): [fmt_sek(v, lang) for v in table["cost_before_sek"]],
             t("scen.cost_after", lang): [fmt_sek(v, lang) for v in table["cost_after_sek"]],
-            t("scen.cost_change", lang): [fmt_sek(v, lang) for v in table["change_sek"]],
+            t("scen.cost_change", lang): [
+                fmt_sek(v, lang, signed=True) for v in table["change_sek"]
+            ],
             t("scen.cost_saving", lang): [fmt_sek(v, lang) for v in table["colocation_saving_sek"]],
         }
     ),

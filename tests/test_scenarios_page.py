@@ -8,6 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from analysis.cli import main
+from analysis.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def _button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+CHANGE_COLUMN = t("scen.cost_change")
 HUB_CATEGORIES = ["grocery_convenience", "pharmacy_agent", "parcel_agent"]
 
 
@@ -83,8 +85,11 @@ def test_a_village_hub_shows_its_gain_as_the_command_line_computes_it(tmp_path: 
     choices = at.selectbox(key="scenario_choice")
     assert any("Servicepunkt i bygdegården" in option for option in choices.options)
     assert any("Servicepunkt i Bygdegården" in t.value for t in at.text), "the saved changes stay"
-    budget = next(df for df in at.dataframe if "Aktör" in df.value.columns)
-    assert "Totalt" in list(budget.value["Aktör"])
+    budget = next(df for df in at.dataframe if "Aktör" in df.value.columns).value
+    assert "Totalt" in list(budget["Aktör"])
+    change = budget.set_index("Aktör")[CHANGE_COLUMN]
+    assert change["Totalt"].startswith("+"), "+ is an increase, as in the key figures"
+    assert shown[-1][1] == change["Totalt"], "the budget's total is the headline cost"
 
     # The council view shows the same figures for the saved scenario.
     saved_id = at.selectbox(key="scenario_choice").value

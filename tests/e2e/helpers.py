@@ -208,13 +208,15 @@ _MAP_VIEW_JS = """(cells) => {
 
 
 def map_views(page: Any, cells: list[list[float]], count: int = 1) -> list[dict[str, Any]]:
-    """Wait until ``count`` map iframes have fitted their view to a change; return the views.
+    """Wait until ``count`` map iframes have fitted their view to a change and the views have
+    settled (a map refits while its frame grows and its legends fold); return the views.
 
     Each: ``view`` (south, west, north, east), ``outside`` and ``covered`` (how many of
     ``cells`` lie outside the view or under a map control) and ``controls``.
     """
     views: list[dict[str, Any]] = []
-    for _ in range(int(TIMEOUT_MS / 250)):
+    previous: list[dict[str, Any]] | None = None
+    for _ in range(int(TIMEOUT_MS / 400)):
         frames = [f for f in page.frames if "streamlit_folium" in f.url]
         views = []
         for frame in frames:
@@ -224,9 +226,10 @@ def map_views(page: Any, cells: list[list[float]], count: int = 1) -> list[dict[
                 view = None
             if view is not None:
                 views.append(view)
-        if len(views) >= count:
+        if len(views) >= count and views == previous:
             return views
-        page.wait_for_timeout(250)
+        previous = views
+        page.wait_for_timeout(400)
     raise AssertionError(f"{len(views)} of {count} maps were fitted to the change")
 
 

@@ -165,7 +165,7 @@ for column, minutes, key in ((col_before, map_before, "before"), (col_after, map
         )
         map_fit.fit_to(layer, bounds)
         st_folium(
-            m, returned_objects=[], height=430, use_container_width=True, key=f"council_{key}"
+            m, returned_objects=[], height=480, use_container_width=True, key=f"council_{key}"
         )
 st.caption(t("council.map_caption", lang))
 

@@ -186,8 +186,11 @@ def cell_of(x: float, y: float) -> str:
 #: In a map iframe: the Leaflet view once it has been fitted to a change (``data-sk-fit``),
 #: how many of the given cells (``[south, west, north, east]`` each) lie outside it, and how
 #: many lie under a control (legend, zoom buttons, layer menu, scale bar).
-_MAP_VIEW_JS = """(cells) => {
-    const map = Object.values(window).find(v => v instanceof L.Map);
+_MAP_VIEW_JS = """([cells, region]) => {
+    // The map on screen: a rerun that changes the map makes a new one in the same frame, and
+    // the old object stays in ``window`` with its container detached.
+    const map = Object.values(window)
+        .filter(v => v instanceof L.Map && document.body.contains(v.getContainer())).pop();
     if (!map || !map.getContainer().hasAttribute('data-sk-fit')) return null;
     const view = map.getBounds();
     const box = map.getContainer().getBoundingClientRect();
@@ -203,16 +206,21 @@ _MAP_VIEW_JS = """(cells) => {
                             && c.top < r.bottom && c.bottom > r.top)) covered++;
     }
     return {view: [view.getSouth(), view.getWest(), view.getNorth(), view.getEast()],
-            outside: outside, covered: covered, controls: controls.length};
+            outside: outside, covered: covered, controls: controls.length,
+            zoom: map.getZoom(), region_zoom: region ? map.getBoundsZoom(
+                L.latLngBounds([region[0], region[1]], [region[2], region[3]])) : null};
 }"""
 
 
-def map_views(page: Any, cells: list[list[float]], count: int = 1) -> list[dict[str, Any]]:
+def map_views(
+    page: Any, cells: list[list[float]], count: int = 1, region: list[float] | None = None
+) -> list[dict[str, Any]]:
     """Wait until ``count`` map iframes have fitted their view to a change and the views have
     settled (a map refits while its frame grows and its legends fold); return the views.
 
     Each: ``view`` (south, west, north, east), ``outside`` and ``covered`` (how many of
-    ``cells`` lie outside the view or under a map control) and ``controls``.
+    ``cells`` lie outside the view or under a map control), ``controls``, the map's ``zoom``
+    and ``region_zoom``, the zoom at which ``region`` (south, west, north, east) would fit.
     """
     views: list[dict[str, Any]] = []
     previous: list[dict[str, Any]] | None = None
@@ -221,7 +229,7 @@ def map_views(page: Any, cells: list[list[float]], count: int = 1) -> list[dict[
         views = []
         for frame in frames:
             try:
-                view = frame.evaluate(_MAP_VIEW_JS, cells)
+                view = frame.evaluate(_MAP_VIEW_JS, [cells, region])
             except Exception:  # noqa: BLE001 - the frame is being replaced: look again
                 view = None
             if view is not None:

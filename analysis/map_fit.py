@@ -70,13 +70,28 @@ class FitToChange(MacroElement):  # type: ignore[misc]
                 best.maxZoom = {{ this.max_zoom }};
                 best.animate = false;
                 map.fitBounds(bounds, best);
+                fitted = map.getZoom();
+                map.getContainer().setAttribute("data-sk-fitted-zoom", String(fitted));
                 map.getContainer().setAttribute("data-sk-fit", {{ this.bounds_text }});
             }
+            // Something else may set the view after the fit (the component's own first view):
+            // fit again, a bounded number of times, until the person moves the map.
+            var fitted = null, refits = 0;
+            map.on("moveend", function () {
+                if (touched || fitted === null || refits > 20 || !map.hasLayer(group)) { return; }
+                if (Math.abs(map.getZoom() - fitted) > 1e-6 || !map.getBounds().contains(bounds)) {
+                    refits += 1;
+                    later();
+                }
+            });
             // The map's frame can still grow after the first fit (the iframe is laid out late):
             // fit again on a resize, until the person moves the map themselves.
             var touched = false;
             ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
-                map.getContainer().addEventListener(name, function () { touched = true; });
+                map.getContainer().addEventListener(name, function () {
+                    touched = true;
+                    map.getContainer().setAttribute("data-sk-touched", name);
+                });
             });
             function again() {
                 if (!touched && map.hasLayer(group)) { later(); }
@@ -86,8 +101,15 @@ class FitToChange(MacroElement):  # type: ignore[misc]
             map.on("resize", again);
             map.getContainer().addEventListener("toggle", again, true);
             function later() { setTimeout(function () { fit(0); }, 60); }
-            group.on("add", later);
-            if (map.hasLayer(group)) { later(); }
+            // Fit, and fit again a few times while the frame and its legends settle (each fit
+            // measures the controls anew), unless the person has moved the map.
+            function settle() {
+                [60, 400, 1300, 3000].forEach(function (ms) {
+                    setTimeout(function () { if (!touched) { fit(0); } }, ms);
+                });
+            }
+            group.on("add", settle);
+            if (map.hasLayer(group)) { settle(); }
         })();
         {% endmacro %}
         """

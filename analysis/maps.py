@@ -351,7 +351,9 @@ _FOLD_LEGEND_JS: Final = """
         details.open = !(size.x < 700 || size.y < 500);
     }
     decide();
-    setTimeout(decide, 0);
+    // The frame is often laid out late, and not every layout change is a map "resize": look
+    // again a few times during the first seconds.
+    [0, 250, 1000, 2500].forEach(function (ms) { setTimeout(decide, ms); });
     map.on("resize", decide);
 })(div, MAP);
 """

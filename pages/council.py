@@ -147,7 +147,13 @@ live_figures()
 scenario, result = _result(record)
 cells = region.population
 need = shown_need(result)
-bounds = effect_engine.changed_bounds(cells, result.effect.changed_cells)
+# The maps open where the need they show changes (all changed cells when no need changes).
+bounds = effect_engine.changed_bounds(
+    cells,
+    result.effect.changed_cells_of(f"need:{need}")
+    if need is not None
+    else result.effect.changed_cells,
+)
 if need is not None:
     map_before = result.effect.minutes_before[f"need:{need}"]
     map_after = result.effect.minutes_after[f"need:{need}"]

@@ -518,7 +518,16 @@ difference = maps.difference_layer(
     lang,
     attach=False,
 )
-map_fit.fit_to(difference, effect_engine.changed_bounds(cells, effect.changed_cells))
+# The map opens where the subject it shows changes.
+map_fit.fit_to(
+    difference,
+    effect_engine.changed_bounds(
+        cells,
+        effect.changed_cells_of(f"{kind}:{shown_subject}")
+        if shown_subject is not None
+        else effect.changed_cells,
+    ),
+)
 changed = maps.changed_services_layer(
     baseline.services, after.services, t("maps.layer.scenario_changes", lang), lang
 )

@@ -150,6 +150,10 @@ class Effect:
             change = np.where(before == after, 0.0, after - before)
         return pd.Series(change, index=self.minutes_before.index, name="change_min")
 
+    def changed_cells_of(self, column: str) -> BoolArray:
+        """Per population cell: whether its time to one subject (``"need:<id>"``) changed."""
+        return np.asarray(self.change_min(column).to_numpy() != 0.0, dtype=bool)
+
     def subject_rows(
         self, kind: str = "need", weight: str = "pop_total", group: str | None = None
     ) -> pd.DataFrame:

@@ -207,7 +207,9 @@ _MAP_VIEW_JS = """([cells, region]) => {
     }
     return {view: [view.getSouth(), view.getWest(), view.getNorth(), view.getEast()],
             outside: outside, covered: covered, controls: controls.length,
-            zoom: map.getZoom(), region_zoom: region ? map.getBoundsZoom(
+            zoom: map.getZoom(), fitted_zoom: map.getContainer().getAttribute('data-sk-fitted-zoom'),
+            touched: map.getContainer().getAttribute('data-sk-touched'),
+            size: [map.getSize().x, map.getSize().y], region_zoom: region ? map.getBoundsZoom(
                 L.latLngBounds([region[0], region[1]], [region[2], region[3]])) : null};
 }"""
 
@@ -253,7 +255,7 @@ class ExpectedEffect:
 
     figures: list[tuple[str, str, str]]  # (label, value, direction in words)
     localities: list[str]  # names of the localities that gain or lose
-    cells: list[list[float]]  # changed cells, [south, west, north, east] each
+    cells: list[list[float]]  # cells whose time to the headline need changes, [s, w, n, e]
     region_box: list[float]  # the region's [south, west, north, east]
 
 
@@ -273,7 +275,10 @@ def expected_effect(changes: list[dict[str, Any]]) -> ExpectedEffect:
     categories = {c: t(f"category.{c}") for c in CATEGORY_IDS}
     figures = headlines.key_figures(result.headlines(), "sv", names, categories)
     names[settings.RURAL_LOCALITY_ID] = t("locality.glesbygd")
-    cells = region.population.loc[result.effect.changed_cells].to_crs(settings.CRS_DISPLAY)
+    # The maps show the headline's need and open where it changes.
+    need = next(h.need for h in result.headlines() if h.need)
+    changed = result.effect.changed_cells_of(f"need:{need}")
+    cells = region.population.loc[changed].to_crs(settings.CRS_DISPLAY)
     west, south, east, north = region.boundary.to_crs(settings.CRS_DISPLAY).total_bounds
     return ExpectedEffect(
         [(plain_text(f.label), plain_text(f.after), f.direction_text) for f in figures],

@@ -140,7 +140,7 @@ def test_council_view_brief_and_presentation_mode(
         # Closer than the whole municipality: this village's change spans much of the region's
         # height, and on these half-width maps the view at the change's zoom can cover more
         # square degrees than the region's box (the map is wider than the region).
-        assert view["zoom"] > view["region_zoom"], view
+        assert view["zoom"] > view["region_zoom"], str(view)
     # Both fit the same bounds: the same scale, and centres a few pixels apart at most (each
     # map measures its own controls).
     spans = [(v["view"][2] - v["view"][0], v["view"][3] - v["view"][1]) for v in views]

@@ -207,7 +207,8 @@ _MAP_VIEW_JS = """([cells, region]) => {
     }
     return {view: [view.getSouth(), view.getWest(), view.getNorth(), view.getEast()],
             outside: outside, covered: covered, controls: controls.length,
-            zoom: map.getZoom(), fitted_zoom: map.getContainer().getAttribute('data-sk-fitted-zoom'),
+            zoom: map.getZoom(),
+            fitted_zoom: map.getContainer().getAttribute('data-sk-fitted-zoom'),
             touched: map.getContainer().getAttribute('data-sk-touched'),
             size: [map.getSize().x, map.getSize().y], region_zoom: region ? map.getBoundsZoom(
                 L.latLngBounds([region[0], region[1]], [region[2], region[3]])) : null};

@@ -95,9 +95,16 @@ class ScenarioResult:
             weights=self.weights,
         )
 
-    def headlines(self) -> tuple[effect_module.Headline, ...]:
-        """Return the few figures that matter for this scenario (see :func:`effect.headlines`)."""
+    @cached_property
+    def _headlines(self) -> tuple[effect_module.Headline, ...]:
         return effect_module.headlines(self.effect, self.before.region.population)
+
+    def headlines(self) -> tuple[effect_module.Headline, ...]:
+        """Return the few figures that matter for this scenario (see :func:`effect.headlines`).
+
+        Chosen once per result: a page asks for them several times (figures, sentence, maps).
+        """
+        return self._headlines
 
 
 def evaluate(

@@ -1,19 +1,4 @@
-"""The effect of a scenario, computed: who gains, who loses, by how much, and at what cost to whom.
-
-Everything is computed from cell-level travel times and populations, per *need* (met by any of
-its categories, :data:`analysis.model.NEEDS`) and per service category, for everyone and each
-age group, for the whole municipality and each locality:
-
-* residents gaining (shorter trip) and losing (longer trip), and those crossing 10/20/30 min;
-* minutes saved and lost, in total and per gaining (losing) resident;
-* residents gaining in *any* need and slower to *any* service, each counted once;
-* the localities gaining and losing most, registered needs newly met, and the annual cost
-  change for all actors together and per actor, with the cost per resident gaining.
-
-:func:`analysis.effect.headlines` picks the four or five figures that matter for *this*
-scenario from it, so a hub that brings groceries to a village shows that, and never a fixed
-figure that cannot move.
-"""
+"""The effect of a scenario computed from cell-level times: see :mod:`analysis.effect`."""
 
 from __future__ import annotations
 

@@ -184,6 +184,9 @@ def headlines(effect: Effect, population: pd.DataFrame) -> tuple[Headline, ...]:
     slower_rows = slower_rows[slower_rows["residents_losing"] > 0].sort_values(
         ["residents_losing", "subject"], ascending=[False, True]
     )
+    gaining_by_need = effect.subject_rows("need", group=indicators.ALL_GROUP).set_index("subject")[
+        "residents_gaining"
+    ]
     candidates: list[tuple[int, Headline]] = []
     if gain_story is not None:
         candidates.append((0, gain_story))
@@ -205,14 +208,7 @@ def headlines(effect: Effect, population: pd.DataFrame) -> tuple[Headline, ...]:
                             if r.residents_gaining_any_need > 0
                         ],
                         "needs": [
-                            need
-                            for need in changed_needs(effect)
-                            if float(
-                                effect.subject_rows("need", group=indicators.ALL_GROUP)
-                                .set_index("subject")
-                                .at[need, "residents_gaining"]
-                            )
-                            > 0
+                            need for need in changed_needs(effect) if gaining_by_need[need] > 0
                         ],
                     },
                 ),

@@ -35,11 +35,15 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from analysis import settings
+from analysis import literal_html, settings
 from analysis.errors import DataModelError
 from analysis.i18n import fmt_date, fmt_number, fmt_sek, t
 from analysis.io import Region
 from analysis.model import CATEGORIES, CATEGORY_BY_ID, Category
+
+# branca would re-read every rendered piece as a Jinja template: slow, and it evaluates ``{{ }}``
+# in data (see analysis.literal_html).  Installed on import, so no render path can miss it.
+literal_html.install()
 
 # --- Self-hosted assets ---------------------------------------------------------------------
 #: URL prefix under which Streamlit serves the repository's ``static/`` folder.

@@ -82,7 +82,8 @@ _EMPTY_MODULE: Final = _EmptyModule()
 def literal_or_template(source: str) -> LiteralTemplate | jinja2.Template:
     """Return a literal for rendered output, a Jinja template for branca's own templates."""
     if source in BRANCA_TEMPLATES:
-        return jinja2.Template(source)
+        template: jinja2.Template = jinja2.Template(source)
+        return template
     return LiteralTemplate(source)
 
 

@@ -100,3 +100,13 @@ def test_local_password_login(monkeypatch: pytest.MonkeyPatch) -> None:
     at.button[0].click()
     at.run()
     assert at.session_state["planner_authenticated"] is True
+
+
+@pytest.mark.parametrize("requested", ["exempelbygd", "okänd"])
+def test_region_from_url(requested: str) -> None:
+    at = _app(planner=False)
+    at.query_params["region"] = requested
+    at.run()
+    assert not at.exception
+    # an unknown id falls back to the first region in the picker (the demo region here)
+    assert at.session_state["region_id"] == settings.DEFAULT_REGION

@@ -18,10 +18,18 @@ DEFAULTS: dict[str, object] = {
 
 
 def init() -> None:
-    """Set every choice to its default unless already chosen; ``?lang=en`` in the URL wins once."""
+    """Set every choice to its default unless already chosen.
+
+    ``?lang=en`` and ``?region=<id>`` in the URL win once, when a session starts, so a link can
+    open a page in English or on another region (an unknown region id falls back to the first
+    one in the sidebar's region picker).
+    """
     requested = st.query_params.get("lang")
     if requested in LANGUAGES and "lang" not in st.session_state:
         st.session_state["lang"] = requested
+    region = st.query_params.get("region")
+    if region and "region_id" not in st.session_state:
+        st.session_state["region_id"] = str(region)[:100]
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
 

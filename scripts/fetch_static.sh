@@ -6,7 +6,7 @@
 # The app never runs this: static/ is committed, and Streamlit serves it at /app/static/...
 # (`[server] enableStaticServing = true` in .streamlit/config.toml).  Run it only to check the
 # committed files or to move to other pinned versions (change VERSION and INTEGRITY together,
-# then update analysis/maps.py: LOCAL_JS / LOCAL_CSS).
+# then update analysis/maps/assets.py: LOCAL_JS / LOCAL_CSS).
 #
 # Every package is fetched with `npm pack name@version`, checked against the pinned sha512
 # integrity below (the same value `npm view name@version dist.integrity` prints), and only the

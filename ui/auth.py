@@ -53,9 +53,16 @@ def is_planner() -> bool:
 
 
 def require_planner() -> None:
-    """Stop the page with a Swedish refusal unless a planner is logged in."""
+    """Unless a planner is logged in, show the login in the page's place and stop.
+
+    A planner page's address opened without a login (a bookmark, a link in an e-mail) thus asks
+    for the login right there, in Swedish, and opens the page once it succeeds.
+    """
     if not is_planner():
-        st.error(t("auth.refused", state.lang()))
+        lang = state.lang()
+        st.title(t("auth.title", lang))
+        st.error(t("auth.refused", lang))
+        login_form()
         st.stop()
 
 

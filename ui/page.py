@@ -17,6 +17,8 @@ import folium.elements
 import pandas as pd
 import streamlit as st
 import streamlit_folium
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.navigation.page import StreamlitPage
 
 from analysis import maps
 from analysis.errors import ServicekartanError
@@ -25,10 +27,14 @@ from analysis.io import Region
 from ui import data, state
 
 
-def sidebar() -> None:
-    """Draw the language switch and the region picker (called once, from ``app.py``)."""
+def sidebar() -> DeltaGenerator:
+    """Draw the language switch and the region picker (called once, from ``app.py``).
+
+    Returns the empty slot at the top of the sidebar where :func:`menu` draws the menu.
+    """
     state.init()
     lang = state.lang()
+    slot = st.sidebar.container()
     with st.sidebar:
         # Screen readers pronounce the page by <html lang>; Streamlit always writes "en".
         # The value comes from a fixed list, never from user text.
@@ -56,6 +62,21 @@ def sidebar() -> None:
                 format_func=lambda region_id: names[region_id],
                 key="region_id",
             )
+    return slot
+
+
+def menu(slot: DeltaGenerator, sections: dict[str, list[StreamlitPage]]) -> None:
+    """Draw the menu in ``slot``: a heading per section, a link per page (the current one marked).
+
+    Streamlit's own menu is hidden (``st.navigation(position="hidden")``) because it can only
+    list the pages that are registered, and every page is registered for everyone so that every
+    address opens its page; this menu lists only the pages the visitor may use.
+    """
+    with slot:
+        for heading, pages in sections.items():
+            st.markdown(f"**{heading}**")
+            for entry in pages:
+                st.page_link(entry, label=entry.title)
 
 
 @contextmanager

@@ -42,8 +42,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Wrong password. Try again or ask whoever runs Servicekartan.",
     ),
     "auth.refused": (
-        "Den här sidan är bara för inloggade planerare. Logga in via menyn.",
-        "This page is for logged-in planners only. Log in from the menu.",
+        "Den här sidan är bara för inloggade planerare. Logga in här, så öppnas sidan.",
+        "This page is for logged-in planners only. Log in here and the page opens.",
     ),
     "auth.no_password_configured": (
         "Ingen inloggning är konfigurerad. Kör `python -m analysis planner-password` på servern "

@@ -1,8 +1,8 @@
 """End-to-end fixtures: the real app on a free port, Debian's chromium, and a request log.
 
-The app runs as ``.venv/bin/python -m streamlit run app.py`` with its writable data folder in a
-temporary directory, and is stopped by the PID this fixture started.  Tests are skipped, with
-the reason, when ``app.py``, the demo region, chromium or Playwright is missing.
+The app runs as ``.venv/bin/python -m ui.serve`` (``streamlit run app.py``, see ``ui/serve.py``)
+with its writable data folder in a temporary directory, and is stopped by the PID this fixture
+started.  Tests are skipped, with the reason, when ``app.py``, the demo region, chromium or Playwright is missing.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class App:
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """Start ``streamlit run app.py`` on a free port; yield its URL; stop it by its PID."""
+    """Start the app (``python -m ui.serve``) on a free port; yield its URL; stop it by its PID."""
     if not (ROOT / "app.py").is_file():
         pytest.skip("app.py is not there yet")
     if not (settings.BUILTIN_REGIONS_DIR / settings.DEFAULT_REGION / "region.json").is_file():
@@ -104,9 +104,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     command = [
         str(python if python.is_file() else Path(sys.executable)),
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "ui.serve",
         "--server.headless",
         "true",
         "--server.port",

@@ -166,11 +166,7 @@ def map_frame(page: Any, drawn: str = ".leaflet-container") -> Any:
 
 
 def log_in(page: Any, url: str, password: str) -> None:
-    """Log in as a planner from the start page (a new session); wait for the planner map.
-
-    It follows the menu link: a deep link to ``/logga-in`` on a freshly started server shows
-    Streamlit's "Page not found" dialog once, which blocks the form.
-    """
+    """Log in as a planner from the start page (a new session); wait for the planner map."""
     page.goto(url)
     page.get_by_role("link", name="Logga in som planerare").click()
     page.get_by_label("Lösenord").fill(password)

@@ -28,6 +28,8 @@ PLANNER_TITLES = (
     "Importera data",
 )
 ALLOWED_TITLES = ("Invånarkarta", "Logga in som planerare")
+#: The links of the app's own menu (ui.page.menu) in the sidebar.
+MENU_LINKS = "[data-testid=stSidebar] [data-testid=stPageLink-NavLink]"
 
 #: Records the text of every heading, alert and Markdown block that is ever attached.
 WATCH_SCRIPT = """
@@ -97,7 +99,7 @@ def _assert_refused(page: Any, need_texts: list[str], where: str) -> None:
     assert title in ALLOWED_TITLES, f"{where}: landed on {title!r}"
     # The menu offers the public pages and the login only.
     links = [
-        link.strip() for link in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+        link.strip() for link in page.locator(MENU_LINKS).all_inner_texts()
     ]
     assert not set(links) & set(PLANNER_TITLES), f"{where}: planner links {links}"
     assert "Logga in som planerare" in links, links
@@ -132,3 +134,32 @@ def test_wrong_password_is_still_refused(
         _settle(page)
         _assert_refused(page, need_texts, f"/{path} after a wrong password")
     assert request_log.foreign() == []
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("invanarkarta", "Invånarkarta"),
+        ("om", "Om Servicekartan"),
+        ("logga-in", "Logga in som planerare"),
+        *((path, "Logga in som planerare") for path in PLANNER_PATHS),
+    ],
+)
+def test_every_address_opens_its_page(app_server: Any, page: Any, path: str, title: str) -> None:
+    """A bookmark or a link opens its page in Swedish: never Streamlit's "Page not found"."""
+    page.goto(f"{app_server.url}/{path}")
+    _settle(page)
+    assert page.get_by_role("heading", level=1).first.inner_text().strip() == title
+    assert page.locator("[data-testid=stDialog]").count() == 0, "a dialog covers the page"
+    assert "Page not found" not in page.locator("body").inner_text()
+
+
+def test_login_on_a_planner_address_opens_that_page(app_server: Any, page: Any) -> None:
+    page.goto(f"{app_server.url}/scenarier")
+    _settle(page)
+    page.get_by_label("Lösenord").fill(app_server.planner_password)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("heading", name="Scenarier", level=1).wait_for(timeout=TIMEOUT_MS)
+    links = [link.strip() for link in page.locator(MENU_LINKS).all_inner_texts()]
+    assert set(PLANNER_TITLES) <= set(links), links
+    assert "Logga in som planerare" not in links

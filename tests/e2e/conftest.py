@@ -2,7 +2,8 @@
 
 The app runs as ``.venv/bin/python -m ui.serve`` (``streamlit run app.py``, see ``ui/serve.py``)
 with its writable data folder in a temporary directory, and is stopped by the PID this fixture
-started.  Tests are skipped, with the reason, when ``app.py``, the demo region, chromium or Playwright is missing.
+started.  Tests are skipped, with the reason, when ``app.py``, the demo region, chromium or
+Playwright is missing.
 """
 
 from __future__ import annotations

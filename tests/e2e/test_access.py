@@ -98,9 +98,7 @@ def _assert_refused(page: Any, need_texts: list[str], where: str) -> None:
     title = page.get_by_role("heading", level=1).first.inner_text().strip()
     assert title in ALLOWED_TITLES, f"{where}: landed on {title!r}"
     # The menu offers the public pages and the login only.
-    links = [
-        link.strip() for link in page.locator(MENU_LINKS).all_inner_texts()
-    ]
+    links = [link.strip() for link in page.locator(MENU_LINKS).all_inner_texts()]
     assert not set(links) & set(PLANNER_TITLES), f"{where}: planner links {links}"
     assert "Logga in som planerare" in links, links
     assert page.get_by_role("button", name="Logga ut").count() == 0

@@ -15,24 +15,23 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import geopandas as gpd
-import matplotlib
+import numpy as np
+import pandas as pd
 import shapely
 
-matplotlib.use("Agg")
+# No pyplot: its global figure registry is not thread-safe, and the brief is drawn in whichever
+# thread asks for it (a download is rendered in a worker thread of the server).
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.text import Annotation  # noqa: E402
-from matplotlib.transforms import Bbox  # noqa: E402
-
-from analysis import settings  # noqa: E402
-from analysis.headlines import KeyFigure  # noqa: E402
-from analysis.i18n import fmt_date, t  # noqa: E402
-from analysis.maps import (  # noqa: E402
+from analysis import settings
+from analysis.headlines import KeyFigure
+from analysis.i18n import fmt_date, t
+from analysis.maps import (
     TRAVEL_TIME_COLOURS,
     UNREACHABLE_COLOUR,
     travel_time_band,
@@ -247,7 +246,8 @@ def render_brief(content: BriefContent, fmt: str = "pdf") -> bytes:
     if fmt not in ("pdf", "png"):
         raise ValueError(f"Unsupported format {fmt!r}; use 'pdf' or 'png'.")
     lang = content.lang
-    figure = plt.figure(figsize=A4_INCHES)
+    figure = Figure(figsize=A4_INCHES)
+    FigureCanvasAgg(figure)  # draws to pixels, PDF or PNG; gives the renderer text measures use
     try:
         grid = figure.add_gridspec(
             6,
@@ -361,4 +361,4 @@ def render_brief(content: BriefContent, fmt: str = "pdf") -> bytes:
         )
         return buffer.getvalue()
     finally:
-        plt.close(figure)
+        figure.clear()

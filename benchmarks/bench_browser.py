@@ -67,6 +67,8 @@ COUNTY = "exempellan"
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 60_000
+#: The app's log of the last run (errors of a failed step are there).
+SERVER_LOG = Path(tempfile.gettempdir()) / "bench_browser_server.log"
 #: Extra sessions opened for the memory row.
 MEMORY_SESSIONS = 4
 
@@ -212,39 +214,40 @@ def _app(app_root: Path, region_id: str, password: str) -> Iterator[tuple[str, i
         launch = ["ui.serve"]
         if not (app_root / "ui/serve.py").is_file():
             launch = ["streamlit", "run", "app.py"]
-        process = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/python"),
-                "-m",
-                *launch,
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-            ],
-            cwd=app_root,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("the app did not start") from None
-                    time.sleep(0.2)
-            yield url, process.pid
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+        with SERVER_LOG.open("w") as log:
+            process = subprocess.Popen(
+                [
+                    str(ROOT / ".venv/bin/python"),
+                    "-m",
+                    *launch,
+                    "--server.headless",
+                    "true",
+                    "--server.port",
+                    str(port),
+                    "--server.address",
+                    "127.0.0.1",
+                ],
+                cwd=app_root,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+            url = f"http://127.0.0.1:{port}"
+            try:
+                deadline = time.monotonic() + 120
+                while True:
+                    try:
+                        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                            if response.status == 200:
+                                break
+                    except OSError:
+                        if time.monotonic() > deadline:
+                            raise SystemExit("the app did not start") from None
+                        time.sleep(0.2)
+                yield url, process.pid
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
 
 
 def _timed(action: Callable[[], None], wait: Callable[[], None]) -> float:

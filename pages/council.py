@@ -11,14 +11,13 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis import brief, evaluate, headlines, map_fit, maps, needs, store
 from analysis import effect as effect_engine
 from analysis.i18n import fmt_date, fmt_number, t
 from analysis.model import CATEGORY_IDS, NEED_IDS
 from analysis.scenarios import Scenario
-from ui import auth, data, page, tables
+from ui import auth, basemaps, data, page, tables
 from ui import figures as figures_ui
 
 REFRESH_SECONDS = 15
@@ -61,10 +60,17 @@ def _result(record: store.ScenarioRecord) -> tuple[Scenario, evaluate.ScenarioRe
     scenario = Scenario.from_changes(
         region_id, record.name, record.changes, record.author, record.description
     )
-    baseline = data.baseline(region_id)
-    after = data.scenario_analysis(region_id, scenario.fingerprint(), scenario.changes_json())
     stored_needs = needs.list_needs(database, region_id)
-    return scenario, evaluate.evaluate(baseline, after, scenario, MODE, THRESHOLD_MIN, stored_needs)
+    result = data.scenario_result(
+        region_id,
+        scenario.fingerprint(),
+        scenario.changes_json(),
+        MODE,
+        THRESHOLD_MIN,
+        basemaps.frame_key(stored_needs),
+        stored_needs,
+    )
+    return scenario, result
 
 
 def key_figures(result: evaluate.ScenarioResult) -> list[headlines.KeyFigure]:
@@ -165,13 +171,22 @@ col_before, col_after = st.columns(2)
 for column, minutes, key in ((col_before, map_before, "before"), (col_after, map_after, "after")):
     with column:
         st.markdown(f"**{figures_ui.plain(t(f'council.map_{key}', lang, subject=subject))}**")
-        m = maps.base_map(region, lang, roads=False)
+        # Both maps share one prerendered base (same extent and colours); only the layer differs.
         layer = maps.travel_time_layer(
-            m, cells, pd.Series(minutes.to_numpy(), index=cells.index), subject, lang
+            page.layer_holder(),
+            cells,
+            pd.Series(minutes.to_numpy(), index=cells.index),
+            subject,
+            lang,
+            attach=False,
         )
         map_fit.fit_to(layer, bounds)
-        st_folium(
-            m, returned_objects=[], height=480, use_container_width=True, key=f"council_{key}"
+        page.show_map(
+            basemaps.council_base_map(region_id, lang),
+            [layer],
+            key=f"council_{key}",
+            height=480,
+            returned_objects=[],
         )
 st.caption(t("council.map_caption", lang))
 
@@ -201,16 +216,17 @@ content = brief.BriefContent(
 )
 col_pdf, col_png = st.columns(2)
 stem = f"beslutsunderlag-{region_id}-{dt.date.today().isoformat()}"
+# The brief is drawn when a button is pressed, not on every run of the page (0.5–3 s each).
 col_pdf.download_button(
     t("council.download_pdf", lang),
-    brief.render_brief(content, "pdf"),
+    lambda: brief.render_brief(content, "pdf"),
     file_name=f"{stem}.pdf",
     mime="application/pdf",
     type="primary",
 )
 col_png.download_button(
     t("council.download_png", lang),
-    brief.render_brief(content, "png"),
+    lambda: brief.render_brief(content, "png"),
     file_name=f"{stem}.png",
     mime="image/png",
 )

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis import accessibility, effect, indicators, maps, needs, priorities
 from analysis.i18n import fmt_minutes, fmt_number, t
 from analysis.isochrones import isochrones
 from analysis.model import CATEGORIES, NEED_IDS, NEEDS
 from analysis.settings import AGE_GROUPS, MODES, THRESHOLDS_MIN
-from ui import auth, data, page, tables
+from ui import auth, basemaps, data, page, tables
 
 auth.require_planner()
 lang, region = page.header("nav.planner_map")
@@ -91,26 +90,29 @@ with page.user_errors(), st.spinner(t("planner_map.computing", lang)):
     )
 
 with page.user_errors():
-    m = maps.base_map(region, lang, online_tiles=online_tiles, roads=show_roads)
-    if show_population:
-        maps.population_layer(m, region.population, lang)
-    if show_localities:
-        maps.localities_layer(m, region.localities, lang)
-
+    # The base (basemap, chosen layers and services) is rendered once per choice and shared;
+    # the travel-time layer and the isochrones go on top, so a switch replaces only them.
+    base = basemaps.planner_base_map(
+        region.info.region_id,
+        lang,
+        online_tiles=online_tiles,
+        roads=show_roads,
+        population=show_population,
+        localities=show_localities,
+        categories=tuple(chosen),
+        needs_key=basemaps.frame_key(stored_needs if show_needs else None),
+        _needs=stored_needs if show_needs else None,
+    )
     if time_category is not None:
         cell_minutes = subject_minutes[time_mode][time_category]
-        # Sent on its own: switching category or mode replaces only this layer in the browser.
         time_layer = maps.travel_time_layer(
-            m,
+            page.layer_holder(),
             region.population,
             pd.Series(cell_minutes.to_numpy(), index=region.population.index),
             f"{subject_names[time_category]}, {t(f'mode.{time_mode}', lang).lower()}",
             lang,
             attach=False,
         )
-    maps.services_layer(m, region.services, lang, categories=chosen)
-    if show_needs:
-        maps.needs_layer(m, stored_needs, lang)
 
 st.caption(
     t(
@@ -139,13 +141,12 @@ if iso_point is not None:
         )
 if show_isochrones:
     st.caption(t("planner_map.isochrone_hint", lang))
-result = st_folium(
-    m,
+result = page.show_map(
+    base,
+    extra_layers,
     key="planner_map",
     height=680,
-    use_container_width=True,
     returned_objects=["last_object_clicked", "last_clicked"],
-    feature_group_to_add=extra_layers or None,
 )
 map_click = (result or {}).get("last_clicked")
 if show_isochrones and map_click:

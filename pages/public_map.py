@@ -13,13 +13,12 @@ import re
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis import accessibility, maps, needs
 from analysis.i18n import fmt_minutes, t
 from analysis.model import CATEGORY_IDS
 from analysis.settings import PUBLIC_MIN_NEEDS_PER_CELL
-from ui import data, page
+from ui import basemaps, data, page
 from ui.needs_form import need_form
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -55,28 +54,43 @@ with page.user_errors():
     public_needs = needs.public_aggregate(
         needs.list_needs(data.database(), region_id), cell_size_m=1000
     )
-    m = maps.base_map(region, lang)
     totals = public_needs.loc[public_needs["category"] == "total"]
-    if len(totals):
-        maps.count_layer(m, totals, t("public.needs_layer", lang), lang)
-    maps.services_layer(m, region.services, lang)
-    if point_key in st.session_state:
-        maps.home_marker(m, *st.session_state[point_key], label=t("public.your_place", lang))
+    # Basemap, need counts and services are rendered once and shared; the resident's pin goes
+    # on top, so a tap replaces only the pin.
+    base = basemaps.public_base_map(region_id, lang, basemaps.frame_key(totals), totals)
+
+
+def _chosen_on_map() -> None:
+    """A tap on the map, or on a service's symbol (its place), chooses that place.
+
+    On a phone a tap near a village centre often lands on a service symbol; it opens the
+    service's popup and chooses the place too.
+    """
+    value = st.session_state.get("public_map") or {}
+    handled = st.session_state.get("public_map_handled", {})
+    for kind in ("last_clicked", "last_object_clicked"):
+        spot = value.get(kind)
+        if spot and spot != handled.get(kind):
+            st.session_state[point_key] = (float(spot["lat"]), float(spot["lng"]))
+            break
+    st.session_state["public_map_handled"] = {k: value.get(k) for k in value}
+
 
 st.caption(t("public.tap_hint", lang))
 st.caption(t("public.needs_cells", lang, count=len(totals)))
-clicked = st_folium(
-    m,
-    returned_objects=["last_clicked"],
-    height=420,
-    use_container_width=True,
-    key="public_map",
+pin = (
+    [maps.home_layer(*st.session_state[point_key], label=t("public.your_place", lang))]
+    if point_key in st.session_state
+    else []
 )
-if clicked and clicked.get("last_clicked"):
-    spot = (clicked["last_clicked"]["lat"], clicked["last_clicked"]["lng"])
-    if st.session_state.get(point_key) != spot:
-        st.session_state[point_key] = spot
-        st.rerun()
+page.show_map(
+    base,
+    pin,
+    key="public_map",
+    height=420,
+    returned_objects=["last_clicked", "last_object_clicked"],
+    on_change=_chosen_on_map,
+)
 
 if point_key not in st.session_state:
     st.info(t("public.choose_first", lang))

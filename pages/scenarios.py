@@ -20,7 +20,7 @@ from analysis.i18n import fmt_minutes, fmt_number, fmt_percent, fmt_sek, t
 from analysis.model import CATEGORY_IDS, EVERYDAY_BUNDLE, NEED_IDS, NEEDS, SECTORS
 from analysis.scenarios import Change, Scenario
 from analysis.settings import AGE_GROUPS, MODES, THRESHOLDS_MIN
-from ui import auth, data, page, tables
+from ui import auth, basemaps, data, page, tables
 from ui import figures as figures_ui
 
 auth.require_planner()
@@ -532,7 +532,7 @@ changed = maps.changed_services_layer(
     baseline.services, after.services, t("maps.layer.scenario_changes", lang), lang
 )
 clicked = page.show_map(
-    page.scenario_base_map(region_id, lang),
+    basemaps.scenario_base_map(region_id, lang),
     [difference, changed],
     key="scenario_map",
     height=520,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -73,3 +75,12 @@ def test_time_classes_match_the_legend() -> None:
     classes = time_class(np.array([1.0, 7.0, 15.0, 25.0, 40.0, 90.0, np.inf]))
     assert classes.tolist() == [0, 1, 2, 3, 4, 5, -1]
     assert len(band_labels()) == 7
+
+
+def test_brief_renders_in_worker_threads(content: BriefContent) -> None:
+    # The council view's download buttons render the brief in the server's worker threads,
+    # two at a time when PDF and PNG are asked for together.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdf, png = pool.map(lambda fmt: render_brief(content, fmt), ["pdf", "png"])
+    assert pdf.startswith(b"%PDF")
+    assert png.startswith(b"\x89PNG")

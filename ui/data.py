@@ -7,9 +7,10 @@ them returns new objects.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import streamlit as st
 
-from analysis import accessibility, io, needs, store
+from analysis import accessibility, evaluate, io, needs, store
 from analysis.io import Region, RegionInfo
 from analysis.scenarios import Scenario
 
@@ -54,6 +55,34 @@ def scenario_analysis(
     del fingerprint  # part of the cache key only
     scenario = Scenario.from_changes_json(region_id, "", changes_json)
     return accessibility.scenario_analysis(baseline(region_id), scenario)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def scenario_result(
+    region_id: str,
+    fingerprint: str,
+    changes_json: str,
+    mode: str,
+    threshold_min: float,
+    needs_key: str,
+    _needs: gpd.GeoDataFrame | None,
+) -> evaluate.ScenarioResult:
+    """Return a scenario compared with today (default budget, every age group), shared.
+
+    The council view shows the same comparison in its live figures, its maps, its table and
+    its brief: it is computed once per scenario, mode, threshold and set of registered needs
+    (``_needs``, keyed by ``needs_key``, e.g. :func:`ui.basemaps.frame_key`).
+    """
+    del needs_key  # part of the cache key only
+    scenario = Scenario.from_changes_json(region_id, "", changes_json)
+    return evaluate.evaluate(
+        baseline(region_id),
+        scenario_analysis(region_id, fingerprint, changes_json),
+        scenario,
+        mode,
+        threshold_min,
+        _needs,
+    )
 
 
 def ensure_demo_needs(region_value: Region) -> None:

@@ -14,13 +14,11 @@ from typing import Any
 
 import folium
 import folium.elements
-import pandas as pd
 import streamlit as st
 import streamlit_folium
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
 
-from analysis import maps
 from analysis.errors import ServicekartanError
 from analysis.i18n import LANGUAGES, t
 from analysis.io import Region
@@ -263,21 +261,3 @@ def show_map(
         on_change=changed,
         wrap_longitude=False,
     )
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def scenario_base_map(region_id: str, lang: str) -> PrerenderedMap:
-    """Return the scenario page's base map, rendered once per region and language.
-
-    Today's map (the basemap, the candidate sites, today's services and their legend) stays the
-    same while a scenario is edited; the scenario's layers go on top with :func:`show_map`.
-    """
-    region_value = data.region(region_id)
-    m = maps.base_map(region_value, lang)
-    maps.candidate_sites_layer(m, region_value.sites, lang)
-    maps.services_layer(m, data.baseline(region_id).services, lang)
-    # The scenario's cell layer is drawn in the map's fill pane: create it here (the layer
-    # itself is thrown away; it comes with every rerun).
-    cells = region_value.population
-    maps.difference_layer(m, cells, pd.Series(0.0, index=cells.index), "", lang, attach=False)
-    return prerender_map(m)

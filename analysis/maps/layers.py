@@ -314,15 +314,11 @@ def localities_layer(
     return group
 
 
-def home_marker(m: folium.Map, lat: float, lon: float, label: str = "") -> folium.Marker:
-    """Add a marker for the place a resident chose (a pin, distinct from every service).
-
-    ``label`` (e.g. "Din plats") becomes its accessible name and tooltip; it is escaped.
-    """
+def _home_pin(lat: float, lon: float, label: str) -> folium.Marker:
     use_local_assets()
     name = escape_text(label)
     access = f'role="img" aria-label="{name}" title="{name}"' if label else 'aria-hidden="true"'
-    marker = folium.Marker(
+    return folium.Marker(
         [float(lat), float(lon)],
         icon=folium.DivIcon(
             html=f'<div class="sk-home" {access}></div>',
@@ -333,9 +329,28 @@ def home_marker(m: folium.Map, lat: float, lon: float, label: str = "") -> foliu
         tooltip=folium.Tooltip(name) if label else None,
         z_index_offset=1000,
     )
+
+
+def home_marker(m: folium.Map, lat: float, lon: float, label: str = "") -> folium.Marker:
+    """Add a marker for the place a resident chose (a pin, distinct from every service).
+
+    ``label`` (e.g. "Din plats") becomes its accessible name and tooltip; it is escaped.
+    """
+    marker = _home_pin(lat, lon, label)
     marker.add_to(m)
     _keep_controls_last(m)
     return marker
+
+
+def home_layer(lat: float, lon: float, label: str = "") -> folium.FeatureGroup:
+    """The pin of :func:`home_marker` in a group of its own, for a map whose base is rendered once.
+
+    Sent as a ``feature_group_to_add`` layer, a new place replaces only the pin in the browser
+    (the base map with its services stays).
+    """
+    group = folium.FeatureGroup(name=escape_text(label) or "home", control=False)
+    _home_pin(lat, lon, label).add_to(group)
+    return group
 
 
 def changed_services_layer(

@@ -77,6 +77,37 @@ def _planner_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def _precompute_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--region",
+        action="append",
+        help="region id (repeat for several); default: every built-in region",
+    )
+    parser.add_argument(
+        "--if-missing", action="store_true", help="skip a region whose stored state is current"
+    )
+
+
+@command(
+    "precompute",
+    "compute a region's baseline travel times once and store them in its package",
+)(_precompute_arguments)
+def _precompute(args: argparse.Namespace) -> int:
+    ids = args.region or [
+        info.region_id
+        for info in io.list_regions()
+        if (settings.BUILTIN_REGIONS_DIR / info.region_id).is_dir()
+    ]
+    for region_id in ids:
+        region = io.load_region(region_id)
+        if args.if_missing and accessibility.has_precomputed_baseline(region):
+            continue
+        path, seconds = accessibility.precompute_baseline(region)
+        size_mb = path.stat().st_size / 1e6
+        print(f"{region.info.name}: baseline in {seconds:.1f} s, {size_mb:.1f} MB -> {path}")
+    return 0
+
+
 def _region_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", default=settings.DEFAULT_REGION, help="region id")
     parser.add_argument(

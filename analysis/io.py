@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -177,6 +178,45 @@ def write_region(info: RegionInfo, layers: dict[str, gpd.GeoDataFrame], target_d
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return final
+
+
+#: Folder inside a region package that holds results derived from it (routing baselines).
+DERIVED_DIR: Final = "derived"
+
+
+def _derived_file(region_id: str, key: str, search_dirs: tuple[Path, ...] = ()) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
+    return region_path(region_id, search_dirs) / DERIVED_DIR / f"{safe}.npz"
+
+
+def read_derived(region_id: str, key: str, search_dirs: tuple[Path, ...] = ()) -> bytes | None:
+    """Return the derived result ``key`` stored in the region's package, or None.
+
+    Derived results (a baseline routing state) are written at set-up or import time by
+    :func:`write_derived`, so a server with a new, empty data folder does not compute them again.
+    """
+    file = _derived_file(region_id, key, search_dirs)
+    return file.read_bytes() if file.is_file() else None
+
+
+def write_derived(
+    region_id: str, key: str, payload: bytes, search_dirs: tuple[Path, ...] = ()
+) -> Path:
+    """Store ``payload`` as the derived result ``key`` in the region's package; return its path.
+
+    Written to a temporary name and renamed, so a reader never sees half a file; older
+    results in the folder (other keys: other inputs or engine versions) are removed.
+    """
+    file = _derived_file(region_id, key, search_dirs)
+    file.parent.mkdir(exist_ok=True)
+    partial = file.with_name(f".{file.name}.{os.getpid()}.partial")
+    partial.write_bytes(payload)
+    partial.chmod(0o644)
+    partial.replace(file)
+    for old in file.parent.glob("*.npz"):
+        if old != file:
+            old.unlink(missing_ok=True)
+    return file
 
 
 def planner_password_hash_path() -> Path:

@@ -149,3 +149,45 @@ def test_the_stored_key_changes_with_the_services(baseline) -> None:
     region = baseline.region
     fewer = type(region)(**{**region.__dict__, "services": region.services.iloc[1:]})
     assert acc.baseline_key(region, baseline.network) != acc.baseline_key(fewer, baseline.network)
+
+
+def test_precomputed_baseline_is_read_from_the_package(tmp_path, baseline, monkeypatch) -> None:
+    # Set-up (python -m analysis precompute) stores the demo's baseline in its package, so a
+    # server with a new data folder reads it instead of routing on its first visit.
+    from analysis import store
+
+    region = baseline.region
+    assert acc.has_precomputed_baseline(region), "run `bash scripts/setup.sh`"
+
+    def no_routing(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("routed although the package holds the baseline")
+
+    monkeypatch.setattr(acc, "analyse_region", no_routing)
+    read = acc.stored_baseline(region, store.open_store(tmp_path / "new.duckdb"))
+    for mode in settings.MODES:
+        np.testing.assert_array_equal(
+            read.minutes(mode).to_numpy(), baseline.minutes(mode).to_numpy()
+        )
+    np.testing.assert_array_equal(
+        read.travel_times().second_service, baseline.travel_times().second_service
+    )
+
+
+def test_derived_results_replace_older_ones(tmp_path, baseline, monkeypatch) -> None:
+    monkeypatch.setattr(settings, "BUILTIN_REGIONS_DIR", tmp_path)
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "region.json").write_text("{}", encoding="utf-8")
+    first = io.write_derived("r", "baseline:r:1:aaa", b"one")
+    second = io.write_derived("r", "baseline:r:1:bbb", b"two")
+    assert not first.exists()
+    assert io.read_derived("r", "baseline:r:1:bbb") == b"two" == second.read_bytes()
+    assert io.read_derived("r", "baseline:r:1:aaa") is None
+    assert state_round_trip(baseline)
+
+
+def state_round_trip(baseline: acc.Analysis) -> bool:
+    parts = acc.node_state_from_bytes(acc.state_to_bytes(baseline.state))
+    return all(
+        all(np.array_equal(a, b) for a, b in zip(parts[key], value, strict=True))
+        for key, value in baseline.state.node_state.items()
+    )

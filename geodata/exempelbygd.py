@@ -138,6 +138,8 @@ FOREST_TARGETS: Final = 900
 HAMLET_TARGETS: Final = 160
 #: Registered needs.
 NEED_COUNT: Final = 320
+#: Farmsteads lie at most this far from the road they are reached from, metres.
+FARM_MAX_OFFSET_M: Final = 500.0
 #: Fixed reference date for the needs (never "today": the output must be deterministic).
 REFERENCE_DATE: Final = pd.Timestamp("2026-11-01T00:00:00Z")
 #: Needs are created within this many days before the reference date (18 months).
@@ -275,9 +277,10 @@ class MunicipalitySpec:
     #: Farm hamlets drawn along the roads, and the largest number of farms in one.
     farm_hamlets: int = 2_600
     farms_per_hamlet: int = 4
+    farm_offset_m: float = FARM_MAX_OFFSET_M
     need_count: int = NEED_COUNT
-    #: Names of town districts; a town gets one district per 5 000 residents beyond the first
-    #: 7 500 (Exempelbygd's 7 000 get none), each with its own shops, school and preschools.
+    #: Names of town districts; a town gets one district per 2 500 residents beyond 7 000
+    #: (Exempelbygd's town gets none), each with its own shops, school and preschools.
     district_names: tuple[str, ...] = ()
     #: Whether the town is the county seat (a hospital, the county library, a hypermarket).
     county_seat: bool = False
@@ -391,16 +394,19 @@ class _River:
 
 def outline(
     rng: np.random.Generator,
-    frame: _Frame,
+    origin: tuple[float, float],
+    axis_deg: float,
     semi_axes_m: tuple[float, float],
     area_km2: float,
 ) -> Polygon:
     """Return an irregular, star-shaped outline around an ellipse, scaled to ``area_km2``.
 
-    The ellipse's radius is modulated by random harmonics 2-8 and a little per-vertex noise;
+    The ellipse (centred on ``origin``, its first semi-axis ``axis_deg`` counter-clockwise from
+    east) has its radius modulated by random harmonics 2-8 and a little per-vertex noise;
     vertices are rounded to whole metres.  Exempelbygd's boundary and Exempellän's county
     outline are drawn this way.
     """
+    frame = _Frame(origin, axis_deg)
     a, b = semi_axes_m
     t = np.linspace(0.0, 2.0 * np.pi, 144, endpoint=False)
     radius = a * b / np.sqrt((b * np.cos(t)) ** 2 + (a * np.sin(t)) ** 2)
@@ -420,7 +426,9 @@ def _make_boundary(state: _State) -> None:
     if spec.boundary is not None:
         state.boundary = spec.boundary
         return
-    state.boundary = outline(state.rng, state.frame, spec.boundary_semi_axes_m, spec.area_km2)
+    state.boundary = outline(
+        state.rng, spec.origin, spec.axis_deg, spec.boundary_semi_axes_m, spec.area_km2
+    )
 
 
 def _make_rivers(state: _State) -> tuple[_River, dict[str, LineString]]:
@@ -1033,8 +1041,6 @@ AGE_PROFILES: Final[dict[str, tuple[float, float, float, float]]] = {
 }
 #: Locality cells must have a road within this distance of their centre, metres.
 LOCALITY_ROAD_DISTANCE_M: Final = 300.0
-#: Farmsteads lie at most this far from the road they are reached from, metres.
-FARM_MAX_OFFSET_M: Final = 500.0
 
 
 def _drivable_tree(state: _State) -> shapely.STRtree:
@@ -1153,7 +1159,7 @@ def _farmsteads(
     farms_per_hamlet = rng.integers(1, state.spec.farms_per_hamlet + 1, n_hamlets)
     hamlet_of_farm = np.repeat(np.arange(n_hamlets), farms_per_hamlet)
     angle = rng.uniform(0.0, 2 * np.pi, len(hamlet_of_farm))
-    offset = rng.uniform(30.0, FARM_MAX_OFFSET_M, len(hamlet_of_farm))
+    offset = rng.uniform(30.0, state.spec.farm_offset_m, len(hamlet_of_farm))
     xy = vertices[chosen[hamlet_of_farm]] + offset[:, None] * np.column_stack(
         [np.cos(angle), np.sin(angle)]
     )
@@ -1439,8 +1445,9 @@ def _site_plan(plan: LocalityPlan, spec: MunicipalitySpec) -> list[_Site]:
     return [hall, *extra.get(plan.role, [])]
 
 
-#: Residents per town district (see :func:`_town_growth_sites`).
-DISTRICT_RESIDENTS: Final = 5_000
+#: A town's residents beyond this many live in districts of :data:`DISTRICT_RESIDENTS` each.
+TOWN_CORE_RESIDENTS: Final = 7_000
+DISTRICT_RESIDENTS: Final = 2_500
 #: Preschool names in the districts, in order.
 _DISTRICT_PRESCHOOLS: Final = ("Ugglan", "Haren", "Räven", "Lodjuret", "Tranan", "Svanen", "Bävern")
 
@@ -1448,15 +1455,16 @@ _DISTRICT_PRESCHOOLS: Final = ("Ugglan", "Haren", "Räven", "Lodjuret", "Tranan"
 def _town_growth_sites(plan: LocalityPlan, spec: MunicipalitySpec) -> list[_Site]:
     """The sites of a large town's districts and, in the county seat, of the county.
 
-    A town has ``round(residents / 5 000) - 1`` districts (none for Exempelbygd's 7 000, seven
-    for a county seat of 38 000), each named from ``spec.district_names``: a supermarket with a
-    parcel agent and a cash machine, a corner shop, a school with a preschool, another
-    preschool and, in turn, a health centre or a pharmacy.
+    A town has one district per 2 500 residents beyond 7 000 (none in Exempelbygd, ten in a
+    county seat of 34 000), each named from ``spec.district_names``: a supermarket with a
+    parcel agent and a cash machine, a corner shop with a parcel locker, a school with a
+    preschool, another preschool and, in turn, a health centre and a branch library or a
+    pharmacy.
     """
     S = _service
     M, REG, PRIV = "municipality", "region", "private"
     MUNICIPAL, HEALTH_REGION_OP = spec.municipality, spec.health_region
-    count = max(0, round(plan.target_population / DISTRICT_RESIDENTS) - 1)
+    count = max(0, (plan.target_population - TOWN_CORE_RESIDENTS) // DISTRICT_RESIDENTS)
     out: list[_Site] = []
     # fmt: off
     for k, d in enumerate(spec.district_names[:count]):
@@ -1471,10 +1479,13 @@ def _town_growth_sites(plan: LocalityPlan, spec: MunicipalitySpec) -> list[_Site
             (f"{d}s närbutik", "shop", False, (
                 S("grocery_convenience", f"{d}s närbutik", f"Närbutiken i {d} AB", PRIV,
                   _LATE_CONVENIENCE, 2.8),
+                S("parcel_agent", f"Paketskåp {d}", _PARCEL, PRIV, _ALWAYS, 0.08),
             )),
             (f"{d}skolan", "school", True, (
                 S("school_primary", f"{d}skolan F–6", MUNICIPAL, M, _SCHOOL, 12.5, 260),
                 S("preschool", f"Förskolan {d}", MUNICIPAL, M, _PRESCHOOL, 5.0, 60),
+                *((S("library", f"{d}s bibliotek", MUNICIPAL, M, _LIBRARY_BRANCH, 1.2),)
+                  if k % 2 == 0 else ()),
             )),
             (f"{preschool}, {d}", "school", False, (
                 S("preschool", f"{preschool}, {d}", MUNICIPAL, M, _PRESCHOOL, 4.6, 54),

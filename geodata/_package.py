@@ -1,8 +1,9 @@
 """Writing a generated region package, and the command line the demo generators share.
 
-A generator hands over its region id, a *version tag* (generator version and seed, written into
-the package description) and a function returning the package in memory; a package whose
-description carries the current tag is not written again unless forced.
+A generator is described by a :class:`DemoRegion`: its region id and name, generator version,
+default seed, Swedish description and a function returning the layers for a seed.  The
+*version tag* (generator version and seed) is written into the package description; a package
+whose description carries the current tag is not written again unless forced.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -99,3 +101,91 @@ def run_command(
     folder = build(base, True, args.seed)
     print(summary(folder, time.perf_counter() - start))
     return 0
+
+
+@dataclass(frozen=True)
+class DemoRegion:
+    """A seeded generator of one fictional region package, and its command line.
+
+    Attributes
+    ----------
+    region_id, name
+        Id and display name of the region.
+    version
+        Generator version, bumped whenever the output changes.
+    default_seed
+        Seed of the package the documentation describes.
+    module
+        The generator's module, named in the package's sources.
+    description
+        Swedish description shown in the UI (the version tag is appended).
+    about
+        One line for ``--help``.
+    layers
+        Function of the seed returning the layers.
+    """
+
+    region_id: str
+    name: str
+    version: str
+    default_seed: int
+    module: str
+    description: str
+    about: str
+    layers: Callable[[int], dict[str, gpd.GeoDataFrame]]
+
+    def version_tag(self, seed: int) -> str:
+        """Return the tag written into the description: "generatorversion 2, frö 7"."""
+        return f"generatorversion {self.version}, frö {seed}"
+
+    def info(self, seed: int) -> RegionInfo:
+        """Return the package's metadata, labelled fictional."""
+        tag = self.version_tag(seed)
+        return RegionInfo(
+            region_id=self.region_id,
+            name=self.name,
+            fictional=True,
+            description=f"{self.description} ({tag})",
+            municipality_code="",
+            sources=(f"Syntetiska demodata från {self.module} ({tag}); se docs/DATA_MODEL.md.",),
+        )
+
+    def build(
+        self, target_dir: Path | None = None, force: bool = False, seed: int | None = None
+    ) -> Path:
+        """Write the package under ``target_dir`` unless a current one is there.
+
+        Parameters
+        ----------
+        target_dir
+            Folder that holds region packages; default
+            :data:`analysis.settings.BUILTIN_REGIONS_DIR`.
+        force
+            Regenerate even if a package of the current generator version and seed exists.
+        seed
+            Seed of the random streams; default :attr:`default_seed`.
+
+        Returns
+        -------
+        pathlib.Path
+            The package folder ``<target_dir>/<region_id>``.
+        """
+        seed = self.default_seed if seed is None else seed
+        return build_package(
+            self.region_id,
+            self.version_tag(seed),
+            lambda: (self.info(seed), self.layers(seed)),
+            target_dir,
+            force,
+        )
+
+    def main(self, argv: list[str] | None = None) -> int:
+        """Command line ``[--out DIR] [--force] [--seed N]``; prints a summary."""
+        return run_command(
+            argv,
+            self.about,
+            self.region_id,
+            self.default_seed,
+            self.version_tag,
+            lambda base, force, seed: self.build(base, force, seed),
+        )

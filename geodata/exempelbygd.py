@@ -38,7 +38,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
@@ -55,7 +54,7 @@ from analysis import settings
 from analysis.io import RegionInfo
 from analysis.model import scb_cell_id
 from geodata import _hours
-from geodata._package import build_package, run_command
+from geodata._package import DemoRegion
 from geodata._shapes import (
     VertexGraph,
     WaveField,
@@ -69,6 +68,7 @@ from geodata.grid import aggregate_cells, cell_polygons
 
 __all__ = [
     "DEFAULT_SEED",
+    "DEMO",
     "EXEMPELBYGD",
     "GENERATOR_VERSION",
     "Along",
@@ -1857,29 +1857,6 @@ EXEMPELBYGD: Final = MunicipalitySpec(
 
 
 # --- Assembly -------------------------------------------------------------------------------------
-def _version_tag(seed: int) -> str:
-    return f"generatorversion {GENERATOR_VERSION}, frö {seed}"
-
-
-def _region_info(seed: int) -> RegionInfo:
-    return RegionInfo(
-        region_id=REGION_ID,
-        name=REGION_NAME,
-        fictional=True,
-        description=(
-            "Exempelbygd är en påhittad glesbygdskommun i norrländskt inland, skapad för att "
-            "visa och testa Servicekartan. Orter, vägar, sjöar, befolkning, servicepunkter och "
-            "behov är slumpmässigt genererade och beskriver inga verkliga platser eller personer. "
-            f"({_version_tag(seed)})"
-        ),
-        municipality_code="",
-        sources=(
-            f"Syntetiska demodata från geodata.exempelbygd ({_version_tag(seed)}); "
-            "se docs/DATA_MODEL.md.",
-        ),
-    )
-
-
 def _speeds(rng: np.random.Generator, classes: list[str]) -> np.ndarray:
     out = np.empty(len(classes))
     for i, road_class in enumerate(classes):
@@ -1991,39 +1968,26 @@ def generate(seed: int = DEFAULT_SEED) -> tuple[RegionInfo, dict[str, gpd.GeoDat
         The :class:`analysis.io.RegionInfo` and a dict of layer name to GeoDataFrame
         (EPSG:3006), ready for :func:`analysis.io.write_region`.
     """
-    return _region_info(seed), generate_municipality(EXEMPELBYGD, np.random.default_rng(seed))
+    return DEMO.info(seed), generate_municipality(EXEMPELBYGD, np.random.default_rng(seed))
 
 
-def build(target_dir: Path | None = None, force: bool = False, seed: int = DEFAULT_SEED) -> Path:
-    """Write the Exempelbygd package under ``target_dir`` unless a current one is there.
-
-    Parameters
-    ----------
-    target_dir
-        Folder that holds region packages; default :data:`analysis.settings.BUILTIN_REGIONS_DIR`.
-    force
-        Regenerate even if a package of the current generator version and seed exists.
-    seed
-        Seed of the random stream.
-
-    Returns
-    -------
-    pathlib.Path
-        The package folder ``<target_dir>/exempelbygd``.
-    """
-    return build_package(REGION_ID, _version_tag(seed), lambda: generate(seed), target_dir, force)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m geodata.exempelbygd [--out DIR] [--force] [--seed N]``."""
-    return run_command(
-        argv,
-        "Build the fictional demo region Exempelbygd.",
-        REGION_ID,
-        DEFAULT_SEED,
-        _version_tag,
-        build,
-    )
+#: The generator: ``DEMO.build(target_dir, force, seed)`` writes the package.
+DEMO: Final = DemoRegion(
+    region_id=REGION_ID,
+    name=REGION_NAME,
+    version=GENERATOR_VERSION,
+    default_seed=DEFAULT_SEED,
+    module="geodata.exempelbygd",
+    description=(
+        "Exempelbygd är en påhittad glesbygdskommun i norrländskt inland, skapad för att "
+        "visa och testa Servicekartan. Orter, vägar, sjöar, befolkning, servicepunkter och "
+        "behov är slumpmässigt genererade och beskriver inga verkliga platser eller personer."
+    ),
+    about="Build the fictional demo region Exempelbygd.",
+    layers=lambda seed: generate(seed)[1],
+)
+build = DEMO.build
+main = DEMO.main
 
 
 if __name__ == "__main__":

@@ -6,9 +6,14 @@ score of small villages and farmsteads along the roads.  Everything is invented;
 describes real people or places.  ``docs/DATA_MODEL.md`` ("Exempelbygd – fiktiva demodata")
 describes the method for people.
 
-Run ``python -m geodata.exempelbygd [--out DIR] [--force]`` to write the region package
-(default ``geodata/regions/exempelbygd/``).  The output depends only on the seed: every random
-draw comes from one :func:`numpy.random.default_rng` stream, consumed in a fixed order.
+Run ``python -m geodata.exempelbygd [--out DIR] [--force] [--seed N]`` to write the region
+package (default ``geodata/regions/exempelbygd/``).  The output depends only on the seed: every
+random draw comes from one :func:`numpy.random.default_rng` stream, consumed in a fixed order.
+
+Every parameter of the municipality (where it is, how large, its places, rivers, lakes and road
+links, site-plan roles, vertex spacing, id prefixes ...) is in :data:`EXEMPELBYGD`, a frozen
+:class:`MunicipalitySpec`; :func:`generate_municipality` runs the pipeline below on any spec.
+:mod:`geodata.exempellan` builds a county of five municipalities from variations of it.
 
 How it works, in the order the code runs:
 

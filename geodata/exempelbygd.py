@@ -6,9 +6,14 @@ score of small villages and farmsteads along the roads.  Everything is invented;
 describes real people or places.  ``docs/DATA_MODEL.md`` ("Exempelbygd – fiktiva demodata")
 describes the method for people.
 
-Run ``python -m geodata.exempelbygd [--out DIR] [--force]`` to write the region package
-(default ``geodata/regions/exempelbygd/``).  The output depends only on the seed: every random
-draw comes from one :func:`numpy.random.default_rng` stream, consumed in a fixed order.
+Run ``python -m geodata.exempelbygd [--out DIR] [--force] [--seed N]`` to write the region
+package (default ``geodata/regions/exempelbygd/``).  The output depends only on the seed: every
+random draw comes from one :func:`numpy.random.default_rng` stream, consumed in a fixed order.
+
+Every parameter of the municipality (where it is, how large, its places, rivers, lakes and road
+links, site-plan roles, vertex spacing, id prefixes ...) is in :data:`EXEMPELBYGD`, a frozen
+:class:`MunicipalitySpec`; :func:`generate_municipality` runs the pipeline below on any spec.
+:mod:`geodata.exempellan` builds a county of five municipalities from variations of it.
 
 How it works, in the order the code runs:
 
@@ -35,13 +40,9 @@ How it works, in the order the code runs:
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
@@ -55,9 +56,10 @@ from shapely import affinity
 from shapely.geometry import LineString, Point, Polygon
 
 from analysis import settings
-from analysis.io import RegionInfo, write_region
+from analysis.io import RegionInfo
 from analysis.model import scb_cell_id
 from geodata import _hours
+from geodata._package import DemoRegion
 from geodata._shapes import (
     VertexGraph,
     WaveField,
@@ -69,7 +71,27 @@ from geodata._shapes import (
 )
 from geodata.grid import aggregate_cells, cell_polygons
 
-__all__ = ["DEFAULT_SEED", "GENERATOR_VERSION", "aggregate_cells", "build", "generate", "main"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO",
+    "EXEMPELBYGD",
+    "GENERATOR_VERSION",
+    "Along",
+    "Inland",
+    "LocalitySpec",
+    "MunicipalitySpec",
+    "RiverLake",
+    "RoadLink",
+    "Tributary",
+    "Valley",
+    "aggregate_cells",
+    "build",
+    "generate",
+    "generate_municipality",
+    "main",
+    "outline",
+    "road_layer",
+]
 
 #: Seed of the shipped demo region.
 DEFAULT_SEED: Final = 20261127
@@ -121,6 +143,8 @@ FOREST_TARGETS: Final = 900
 HAMLET_TARGETS: Final = 160
 #: Registered needs.
 NEED_COUNT: Final = 320
+#: Farmsteads lie at most this far from the road they are reached from, metres.
+FARM_MAX_OFFSET_M: Final = 500.0
 #: Fixed reference date for the needs (never "today": the output must be deterministic).
 REFERENCE_DATE: Final = pd.Timestamp("2026-11-01T00:00:00Z")
 #: Needs are created within this many days before the reference date (18 months).
@@ -128,6 +152,146 @@ NEED_WINDOW_DAYS: Final = 548
 
 MUNICIPALITY: Final = "Exempelbygds kommun"
 HEALTH_REGION: Final = "Region Exempelland"
+
+
+# --- The parameters of one municipality -----------------------------------------------------------
+@dataclass(frozen=True)
+class Valley:
+    """A place in the main valley: ``u_km`` along the axis, ``side_km`` beside the main river."""
+
+    u_km: float
+    side_km: float
+
+
+@dataclass(frozen=True)
+class Along:
+    """A place beside a tributary: at ``fraction`` of its length, ``side_m`` to its left."""
+
+    river: str
+    fraction: float
+    side_m: float
+
+
+@dataclass(frozen=True)
+class Inland:
+    """A place away from the rivers: ``u_km`` along the valley axis, ``v_km`` across it."""
+
+    u_km: float
+    v_km: float
+
+
+Place = Valley | Along | Inland
+
+
+@dataclass(frozen=True)
+class LocalitySpec:
+    """A locality to place.
+
+    Attributes
+    ----------
+    name
+        Display name; the id is its slug.
+    kind
+        ``town``, ``village`` or ``small_village``.
+    role
+        Which part of the road plan and of the site plan (:func:`_site_plan`) it gets: ``town``,
+        ``village_a`` (on the national road, beside a lake), ``village_b`` (on the national
+        road), ``village_c``, or a small-village role (``small``, ``small_shop`` ...).
+    place
+        Where, in the valley frame (before jitter and the pull inside the boundary).
+    population
+        Residents: a number, a range ``[low, high)`` drawn from, or None for the small-village
+        draw (60 + 360 × Beta(1.3, 2.4)).
+    size
+        Linear size factor: the radius over which residents are spread, their distance decay,
+        the street grid and the area in which sites are placed scale with it.
+    """
+
+    name: str
+    kind: str
+    role: str
+    place: Place
+    population: int | tuple[int, int] | None = None
+    size: float = 1.0
+
+
+@dataclass(frozen=True)
+class Tributary:
+    """A tributary from its mouth on the main river (``mouth_u_m``) towards ``end_uv_m``."""
+
+    name: str
+    mouth_u_m: float
+    end_uv_m: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class RiverLake:
+    """A lake on the main river at ``u_m`` along the axis."""
+
+    name: str
+    u_m: float
+    semi_major_m: float
+    semi_minor_m: float
+
+
+@dataclass(frozen=True)
+class RoadLink:
+    """A county road grown from the network to one target (exactly one of the three)."""
+
+    name: str
+    to_locality: str = ""
+    to_river_end: str = ""
+    to_point: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class MunicipalitySpec:
+    """Everything the generator needs to know about one municipality.
+
+    :data:`EXEMPELBYGD` is the demo municipality; :mod:`geodata.exempellan` builds a county of
+    municipalities from variations of it.  Lengths are metres unless named otherwise; the
+    layout (places, tributaries, river lakes) is given in the valley frame of Exempelbygd and
+    stretched by ``layout_scale`` along and across the axis.
+    """
+
+    name: str
+    municipality: str
+    health_region: str
+    origin: tuple[float, float]
+    axis_deg: float
+    total_population: int
+    main_river: str
+    national_road: str
+    tributaries: tuple[Tributary, ...]
+    river_lakes: tuple[RiverLake, ...]
+    lake_names: tuple[str, ...]
+    localities: tuple[LocalitySpec, ...]
+    county_roads: tuple[RoadLink, ...]
+    loops: tuple[tuple[str, str], ...]
+    street_names: tuple[str, ...]
+    #: A given boundary (then ``area_km2`` and ``boundary_semi_axes_m`` are not used).
+    boundary: Polygon | None = None
+    area_km2: float = AREA_KM2
+    boundary_semi_axes_m: tuple[float, float] = BOUNDARY_SEMI_AXES_M
+    layout_scale: tuple[float, float] = (1.0, 1.0)
+    #: Factor on :data:`VERTEX_SPACING_M`.
+    vertex_spacing_scale: float = 1.0
+    forest_targets: int = FOREST_TARGETS
+    hamlet_targets: int = HAMLET_TARGETS
+    forest_lakes: int = 48
+    #: Farm hamlets drawn along the roads, and the largest number of farms in one.
+    farm_hamlets: int = 2_600
+    farms_per_hamlet: int = 4
+    farm_offset_m: float = FARM_MAX_OFFSET_M
+    need_count: int = NEED_COUNT
+    #: Names of town districts; a town gets one district per 2 500 residents beyond 7 000
+    #: (Exempelbygd's town gets none), each with its own shops, school and preschools.
+    district_names: tuple[str, ...] = ()
+    #: Whether the town is the county seat (a hospital, the county library, a hypermarket).
+    county_seat: bool = False
+    #: Prefix of site and service ids, and of need ids (road ids are numbers).
+    id_prefix: str = ""
+    need_id_prefix: str = "demo-"
 
 
 @dataclass(frozen=True)
@@ -142,6 +306,7 @@ class LocalityPlan:
     radius_m: float
     decay_m: float
     role: str
+    size: float = 1.0
 
 
 @dataclass
@@ -151,30 +316,56 @@ class _Road:
     name: str
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """The valley frame: u along the axis, v across it, metres, around ``origin``."""
+
+    origin: tuple[float, float]
+    axis_deg: float
+
+    @property
+    def cos(self) -> float:
+        return float(np.cos(np.deg2rad(self.axis_deg)))
+
+    @property
+    def sin(self) -> float:
+        return float(np.sin(np.deg2rad(self.axis_deg)))
+
+    def to_xy(self, u: np.ndarray | float, v: np.ndarray | float) -> np.ndarray:
+        """Valley frame -> SWEREF 99 TM."""
+        u = np.asarray(u, dtype=float)
+        v = np.asarray(v, dtype=float)
+        cos, sin = self.cos, self.sin
+        x0, y0 = self.origin
+        return np.stack([x0 + u * cos - v * sin, y0 + u * sin + v * cos], axis=-1)
+
+
 @dataclass
 class _State:
     """Everything generated so far (internal)."""
 
     rng: np.random.Generator
+    spec: MunicipalitySpec
     boundary: Polygon | None = None
     rivers: list[tuple[str, LineString]] = field(default_factory=list)
     lakes: list[tuple[str, Polygon]] = field(default_factory=list)
     localities: list[LocalityPlan] = field(default_factory=list)
     roads: list[_Road] = field(default_factory=list)
 
+    @property
+    def frame(self) -> _Frame:
+        return _Frame(self.spec.origin, self.spec.axis_deg)
 
-# --- Frame helpers --------------------------------------------------------------------------------
-_COS = float(np.cos(np.deg2rad(AXIS_DEG)))
-_SIN = float(np.sin(np.deg2rad(AXIS_DEG)))
+    def to_xy(self, u: np.ndarray | float, v: np.ndarray | float) -> np.ndarray:
+        """Valley frame (u along the axis, v across, metres) -> SWEREF 99 TM."""
+        return self.frame.to_xy(u, v)
+
+    def spacing(self, road_class: str) -> float:
+        """Largest distance between the vertices of a road of ``road_class``, metres."""
+        return VERTEX_SPACING_M[road_class] * self.spec.vertex_spacing_scale
 
 
-def _to_xy(u: np.ndarray | float, v: np.ndarray | float) -> np.ndarray:
-    """Valley frame (u along the axis, v across, metres) -> SWEREF 99 TM."""
-    u = np.asarray(u, dtype=float)
-    v = np.asarray(v, dtype=float)
-    return np.stack([ORIGIN[0] + u * _COS - v * _SIN, ORIGIN[1] + u * _SIN + v * _COS], axis=-1)
-
-
+# --- Names ----------------------------------------------------------------------------------------
 def _slug(name: str) -> str:
     table = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", " ": "-"})
     return name.lower().translate(table)
@@ -206,9 +397,22 @@ class _River:
         return out
 
 
-def _make_boundary(state: _State) -> None:
-    rng = state.rng
-    a, b = BOUNDARY_SEMI_AXES_M
+def outline(
+    rng: np.random.Generator,
+    origin: tuple[float, float],
+    axis_deg: float,
+    semi_axes_m: tuple[float, float],
+    area_km2: float,
+) -> Polygon:
+    """Return an irregular, star-shaped outline around an ellipse, scaled to ``area_km2``.
+
+    The ellipse (centred on ``origin``, its first semi-axis ``axis_deg`` counter-clockwise from
+    east) has its radius modulated by random harmonics 2-8 and a little per-vertex noise;
+    vertices are rounded to whole metres.  Exempelbygd's boundary and Exempellän's county
+    outline are drawn this way.
+    """
+    frame = _Frame(origin, axis_deg)
+    a, b = semi_axes_m
     t = np.linspace(0.0, 2.0 * np.pi, 144, endpoint=False)
     radius = a * b / np.sqrt((b * np.cos(t)) ** 2 + (a * np.sin(t)) ** 2)
     modulation = np.ones_like(t)
@@ -216,32 +420,39 @@ def _make_boundary(state: _State) -> None:
         modulation += rng.normal(0.0, 0.11 / k**0.6) * np.cos(k * t + rng.uniform(0, 2 * np.pi))
     modulation += rng.normal(0.0, 0.018, len(t))
     radius = radius * modulation
-    polygon = Polygon(_to_xy(radius * np.cos(t), radius * np.sin(t)))
-    scale = np.sqrt(AREA_KM2 * 1e6 / polygon.area)
-    polygon = Polygon(_to_xy(scale * radius * np.cos(t), scale * radius * np.sin(t)))
-    state.boundary = Polygon(np.round(np.asarray(polygon.exterior.coords), 0))
+    polygon = Polygon(frame.to_xy(radius * np.cos(t), radius * np.sin(t)))
+    scale = np.sqrt(area_km2 * 1e6 / polygon.area)
+    polygon = Polygon(frame.to_xy(scale * radius * np.cos(t), scale * radius * np.sin(t)))
+    return Polygon(np.round(np.asarray(polygon.exterior.coords), 0))
+
+
+def _make_boundary(state: _State) -> None:
+    spec = state.spec
+    if spec.boundary is not None:
+        state.boundary = spec.boundary
+        return
+    state.boundary = outline(
+        state.rng, spec.origin, spec.axis_deg, spec.boundary_semi_axes_m, spec.area_km2
+    )
 
 
 def _make_rivers(state: _State) -> tuple[_River, dict[str, LineString]]:
     rng = state.rng
+    spec = state.spec
     assert state.boundary is not None
+    scale_u, scale_v = spec.layout_scale
     river = _River(
         amplitudes=(3_500.0, 1_000.0),
         wavelengths=(48_000.0, 14_000.0),
         phases=(float(rng.uniform(0, 2 * np.pi)), float(rng.uniform(0, 2 * np.pi))),
     )
-    u = np.arange(-80_000.0, 80_001.0, 200.0)
-    main = LineString(_to_xy(u, river.v(u)))
+    u = np.arange(-80_000.0 * scale_u, 80_001.0 * scale_u, 200.0)
+    main = LineString(state.to_xy(u, river.v(u)))
     tributaries: dict[str, LineString] = {}
-    specs = (
-        ("Lillån", 4_000.0, (14_000.0, 45_000.0)),
-        ("Svartån", -20_000.0, (-27_000.0, -45_000.0)),
-        ("Kvarnbäcken", 36_000.0, (45_000.0, 40_000.0)),
-        ("Myrån", 16_000.0, (9_000.0, -45_000.0)),
-    )
-    for name, mouth_u, (end_u, end_v) in specs:
+    for tributary in spec.tributaries:
+        mouth_u = tributary.mouth_u_m * scale_u
         start = np.array([mouth_u, float(river.v(mouth_u))])
-        end = np.array([end_u, end_v])
+        end = np.array([tributary.end_uv_m[0] * scale_u, tributary.end_uv_m[1] * scale_v])
         s = np.linspace(0.0, 1.0, 240)
         direction = end - start
         normal = np.array([-direction[1], direction[0]]) / np.hypot(*direction)
@@ -250,8 +461,8 @@ def _make_rivers(state: _State) -> tuple[_River, dict[str, LineString]]:
             + 400.0 * np.sin(2 * np.pi * s * rng.uniform(6.0, 9.0) + rng.uniform(0, 6.3))
         ) * np.sin(np.pi * s) ** 0.5
         uv = start + s[:, None] * direction + wiggle[:, None] * normal
-        tributaries[name] = LineString(_to_xy(uv[:, 0], uv[:, 1]))
-    lines = {"Granälven": main, **tributaries}
+        tributaries[tributary.name] = LineString(state.to_xy(uv[:, 0], uv[:, 1]))
+    lines = {spec.main_river: main, **tributaries}
     for name, line in lines.items():
         clipped = line.intersection(state.boundary)
         for part in getattr(clipped, "geoms", [clipped]):
@@ -264,72 +475,53 @@ def _inside(state: _State, xy: np.ndarray, margin_m: float) -> np.ndarray:
     """Move a point towards the origin until it lies ``margin_m`` inside the boundary."""
     assert state.boundary is not None
     inner = state.boundary.buffer(-margin_m)
+    origin = np.asarray(state.spec.origin)
     point = np.asarray(xy, dtype=float)
     for _ in range(60):
         if inner.contains(Point(point)):
             return point
-        point = ORIGIN + 0.95 * (point - np.asarray(ORIGIN))
+        point = origin + 0.95 * (point - origin)
     return point
+
+
+#: Radius over which a locality's residents are spread and their distance decay, by kind (m).
+_LOCALITY_SPREAD_M: Final[dict[str, tuple[float, float]]] = {
+    "town": (2_300.0, 650.0),
+    "village": (1_100.0, 380.0),
+    "small_village": (650.0, 220.0),
+}
 
 
 def _make_localities(state: _State, river: _River, lines: dict[str, LineString]) -> None:
     rng = state.rng
+    spec = state.spec
+    scale_u, scale_v = spec.layout_scale
 
-    def valley(u_km: float, side_km: float) -> np.ndarray:
-        u = u_km * 1000.0
-        return _to_xy(u, float(river.v(u)) + side_km * 1000.0)
-
-    def along(name: str, fraction: float, side_m: float) -> np.ndarray:
-        line = lines[name]
-        p = np.asarray(line.interpolate(fraction, normalized=True).coords[0])
-        q = np.asarray(line.interpolate(min(fraction + 0.01, 1.0), normalized=True).coords[0])
+    def position(place: Place) -> np.ndarray:
+        if isinstance(place, Valley):
+            u = place.u_km * 1000.0 * scale_u
+            return state.to_xy(u, float(river.v(u)) + place.side_km * 1000.0)
+        if isinstance(place, Inland):
+            return state.to_xy(place.u_km * 1000.0 * scale_u, place.v_km * 1000.0 * scale_v)
+        line = lines[place.river]
+        p = np.asarray(line.interpolate(place.fraction, normalized=True).coords[0])
+        q = np.asarray(line.interpolate(min(place.fraction + 0.01, 1.0), normalized=True).coords[0])
         tangent = (q - p) / np.hypot(*(q - p))
-        return p + side_m * np.array([-tangent[1], tangent[0]])
+        return p + place.side_m * np.array([-tangent[1], tangent[0]])
 
-    def inland(u_km: float, v_km: float) -> np.ndarray:
-        return _to_xy(u_km * 1000.0, v_km * 1000.0)
-
-    # (name, kind, role, position, target population)
-    town = ("Tallforsen", "town", "town", valley(0.0, 0.9), 7_000)
-    villages = [
-        ("Norrsjövik", "village", "village_a", valley(-31.0, 0.8), int(rng.integers(1650, 1850))),
-        ("Myrbacka", "village", "village_b", valley(27.0, -0.9), int(rng.integers(1250, 1450))),
-        (
-            "Lillåsen",
-            "village",
-            "village_c",
-            along("Lillån", 0.5, 700.0),
-            int(rng.integers(1050, 1200)),
-        ),
-    ]
-    small_positions = [
-        ("Kallmyren", valley(-47.0, 1.2)),
-        ("Gäddviken", valley(-14.0, -2.6)),
-        ("Hökbacken", valley(13.0, 1.1)),
-        ("Sjönäs", valley(38.0, -2.2)),
-        ("Renbäcken", valley(47.0, -0.9)),
-        ("Tjärnås", along("Lillån", 0.22, -600.0)),
-        ("Granberget", along("Lillån", 0.8, 500.0)),
-        ("Svartliden", along("Svartån", 0.35, 600.0)),
-        ("Videsel", along("Svartån", 0.72, -500.0)),
-        ("Kvarnbäcken", along("Kvarnbäcken", 0.5, 500.0)),
-        ("Rödmyra", along("Myrån", 0.38, 600.0)),
-        ("Lomtjärn", along("Myrån", 0.78, -500.0)),
-        ("Ormsjön", inland(-40.0, 11.0)),
-        ("Blåbärsliden", inland(-37.0, -12.0)),
-        ("Hällnäs", inland(-6.0, 14.0)),
-        ("Stormyrheden", inland(-3.0, -15.0)),
-        ("Orrberget", inland(25.0, 15.0)),
-        ("Laxede", inland(32.0, -13.0)),
-    ]
-    plans = [town, *villages]
-    for name, position in small_positions:
-        plans.append((name, "small_village", "small", position, 0))
-    small_targets = np.round(60.0 + 360.0 * rng.beta(1.3, 2.4, len(small_positions)))
-    k = 0
-    for name, kind, role, position, target in plans:
-        jitter = rng.normal(0.0, 150.0, 2) if kind == "small_village" else np.zeros(2)
-        centre = _inside(state, np.asarray(position) + jitter, 3_000.0)
+    # Residents: fixed, or drawn from a range (in order), then the small villages' draw.
+    targets: list[int | None] = []
+    for locality in spec.localities:
+        population = locality.population
+        if isinstance(population, tuple):
+            targets.append(int(rng.integers(*population)))
+        else:
+            targets.append(population)
+    drawn = sum(1 for target in targets if target is None)
+    small_targets = iter(np.round(60.0 + 360.0 * rng.beta(1.3, 2.4, drawn)))
+    for locality, target in zip(spec.localities, targets, strict=True):
+        jitter = rng.normal(0.0, 150.0, 2) if locality.kind == "small_village" else np.zeros(2)
+        centre = _inside(state, position(locality.place) + jitter, 3_000.0)
         # Keep localities apart: step away from the nearest one until far enough.
         for _ in range(30):
             placed = [np.asarray(p.centre) for p in state.localities]
@@ -341,24 +533,18 @@ def _make_localities(state: _State, river: _River, lines: dict[str, LineString])
                 break
             away = centre - placed[nearest]
             centre = _inside(state, centre + 800.0 * away / max(gaps[nearest], 1.0), 3_000.0)
-        if kind == "small_village":
-            target = int(small_targets[k])
-            k += 1
-        radius, decay = {
-            "town": (2_300.0, 650.0),
-            "village": (1_100.0, 380.0),
-            "small_village": (650.0, 220.0),
-        }[kind]
+        radius, decay = _LOCALITY_SPREAD_M[locality.kind]
         state.localities.append(
             LocalityPlan(
-                locality_id=_slug(name),
-                name=name,
-                kind=kind,
+                locality_id=_slug(locality.name),
+                name=locality.name,
+                kind=locality.kind,
                 centre=(float(round(centre[0])), float(round(centre[1]))),
-                target_population=int(target),
-                radius_m=radius,
-                decay_m=decay,
-                role=role,
+                target_population=int(target if target is not None else next(small_targets)),
+                radius_m=radius * locality.size,
+                decay_m=decay * locality.size,
+                role=locality.role,
+                size=locality.size,
             )
         )
 
@@ -375,6 +561,8 @@ _LAKE_NAMES: Final = (
 
 def _make_lakes(state: _State, river: _River) -> None:
     rng = state.rng
+    spec = state.spec
+    frame = state.frame
     assert state.boundary is not None
     keep_out = shapely.union_all(
         [
@@ -390,46 +578,49 @@ def _make_lakes(state: _State, river: _River) -> None:
             return False
         return not any(polygon.distance(other) < clearance for other in placed)
 
-    river_lakes = (
-        ("Långsjön", -14_000.0, 5_600.0, 950.0),
-        ("Gäddsjön", 38_500.0, 3_600.0, 800.0),
-        ("Forsjön", -44_000.0, 1_900.0, 600.0),
-        ("Sandsjön", 20_000.0, 1_500.0, 500.0),
-    )
-    for name, u, semi_major, semi_minor in river_lakes:
-        centre = _to_xy(u, float(river.v(u)))
+    for lake in spec.river_lakes:
+        u = lake.u_m * spec.layout_scale[0]
+        semi_major = lake.semi_major_m
+        centre = state.to_xy(u, float(river.v(u)))
         slope = (float(river.v(u + 500.0)) - float(river.v(u - 500.0))) / 1000.0
-        angle = np.deg2rad(AXIS_DEG) + np.arctan(slope)
+        angle = np.deg2rad(spec.axis_deg) + np.arctan(slope)
         for _ in range(20):
-            polygon = blob(rng, (centre[0], centre[1]), semi_major, semi_minor, angle, 0.12)
+            polygon = blob(rng, (centre[0], centre[1]), semi_major, lake.semi_minor_m, angle, 0.12)
             if accept(polygon):
                 placed.append(polygon)
-                state.lakes.append((name, polygon))
+                state.lakes.append((lake.name, polygon))
                 break
             semi_major *= 0.9
-    names = iter(_LAKE_NAMES)
-    # Norrsjön lies just north of Norrsjövik, so the village sits at a lake, as its name says.
-    village_a = next(p for p in state.localities if p.role == "village_a")
-    north = np.array([-_SIN, _COS])
-    centre = np.asarray(village_a.centre) + 2_900.0 * north
-    for _ in range(20):
+    names = iter(spec.lake_names)
+    # The first named lake lies just north of the village on the national road with role
+    # village_a (Norrsjön and Norrsjövik in Exempelbygd), so the village sits at a lake.
+    village_a = next((p for p in state.localities if p.role == "village_a"), None)
+    north = np.array([-frame.sin, frame.cos])
+    centre = np.asarray(village_a.centre if village_a else state.spec.origin) + 2_900.0 * north
+    for _ in range(20 if village_a else 0):
         polygon = blob(
-            rng, (float(centre[0]), float(centre[1])), 1_800.0, 700.0, np.deg2rad(AXIS_DEG), 0.15
+            rng,
+            (float(centre[0]), float(centre[1])),
+            1_800.0,
+            700.0,
+            np.deg2rad(spec.axis_deg),
+            0.15,
         )
         if accept(polygon):
             placed.append(polygon)
-            state.lakes.append((next(names), polygon))
+            state.lakes.append((next(names, ""), polygon))
             break
         centre = centre + 200.0 * north
     river_zone = shapely.union_all([line for _, line in state.rivers]).buffer(600.0)
     minx, miny, maxx, maxy = state.boundary.bounds
     attempts = 0
-    while len(placed) < 48 and attempts < 800:
+    max_attempts = 800 * spec.forest_lakes // 48
+    while len(placed) < spec.forest_lakes and attempts < max_attempts:
         attempts += 1
         spot = (float(rng.uniform(minx, maxx)), float(rng.uniform(miny, maxy)))
         semi_major = float(np.exp(rng.uniform(np.log(400.0), np.log(3_600.0))))
         semi_minor = semi_major * float(rng.uniform(0.3, 0.75))
-        angle = np.deg2rad(AXIS_DEG + 90.0) + float(rng.normal(0.0, 0.35))
+        angle = np.deg2rad(spec.axis_deg + 90.0) + float(rng.normal(0.0, 0.35))
         polygon = blob(rng, spot, semi_major, semi_minor, angle, 0.2, 48)
         if polygon.intersects(river_zone) or not accept(polygon, 600.0):
             continue
@@ -605,22 +796,26 @@ class _RoadBuilder:
 
 def _make_road_network(state: _State, lines: dict[str, LineString]) -> None:
     rng = state.rng
+    spec = state.spec
     assert state.boundary is not None
     raster = _make_raster(state)
     builder = _RoadBuilder(raster)
     by_role = {p.role: p for p in state.localities}
     node_of = {p.locality_id: raster.node(np.asarray(p.centre)) for p in state.localities}
     plan_by_id = {p.locality_id: p for p in state.localities}
+    origin = np.asarray(spec.origin)
+
+    def inside_of(centre: np.ndarray) -> int:
+        inward = origin - centre
+        return raster.node(centre + 600.0 * inward / np.hypot(*inward))
 
     def exit_node(line: LineString, at_end: bool) -> int:
         assert state.boundary is not None
         point = Point(line.coords[-1] if at_end else line.coords[0])
         boundary_point = state.boundary.exterior.interpolate(state.boundary.exterior.project(point))
-        centre = np.asarray(boundary_point.coords[0])
-        inward = np.asarray(ORIGIN) - centre
-        return raster.node(centre + 600.0 * inward / np.hypot(*inward))
+        return inside_of(np.asarray(boundary_point.coords[0]))
 
-    main = lines["Granälven"]
+    main = lines[spec.main_river]
     waypoints = [
         exit_node(main, at_end=False),
         node_of[by_role["village_a"].locality_id],
@@ -629,26 +824,21 @@ def _make_road_network(state: _State, lines: dict[str, LineString]) -> None:
         exit_node(main, at_end=True),
     ]
     for start, end in zip(waypoints[:-1], waypoints[1:], strict=True):
-        builder.add_path(builder.point_to_point(start, end), "national", "Granälvsvägen")
+        builder.add_path(builder.point_to_point(start, end), "national", spec.national_road)
 
-    county_targets = [
-        (node_of[by_role["village_c"].locality_id], "Lillåsvägen"),
-        (exit_node(lines["Lillån"], at_end=True), "Lillåsvägen"),
-        (exit_node(lines["Svartån"], at_end=True), "Svartåvägen"),
-        (node_of["lomtjarn"], "Myråvägen"),
-        (exit_node(lines["Myrån"], at_end=True), "Myråvägen"),
-        (exit_node(lines["Kvarnbäcken"], at_end=True), "Kvarnbäcksvägen"),
-    ]
-    for target, name in county_targets:
-        builder.grow([(target, name)], "county")
+    for link in spec.county_roads:
+        if link.to_locality:
+            target = node_of[link.to_locality]
+        elif link.to_river_end:
+            target = exit_node(lines[link.to_river_end], at_end=True)
+        else:
+            assert link.to_point is not None
+            target = inside_of(np.asarray(link.to_point, dtype=float))
+        builder.grow([(target, link.name)], "county")
 
     small = [p for p in state.localities if p.kind != "town"]
     builder.grow([(node_of[p.locality_id], _road_name(p.name)) for p in small], "local")
-    for first, second in (
-        ("tjarnas", "kvarnbacken"),
-        ("ormsjon", "kallmyren"),
-        ("blabarsliden", "videsel"),
-    ):
+    for first, second in spec.loops:
         path = builder.point_to_point(node_of[first], node_of[second])
         builder.add_path(path, "local", _road_name(plan_by_id[first].name))
 
@@ -660,12 +850,15 @@ def _make_road_network(state: _State, lines: dict[str, LineString]) -> None:
     valley_weight = np.exp(-distance / 5_000.0)
     hamlets = sample[
         rng.choice(
-            len(sample), size=HAMLET_TARGETS, replace=False, p=valley_weight / valley_weight.sum()
+            len(sample),
+            size=spec.hamlet_targets,
+            replace=False,
+            p=valley_weight / valley_weight.sum(),
         )
     ]
     builder.grow([(int(free[i]), "") for i in hamlets], "gravel")
-    forest = rng.choice(len(free), size=FOREST_TARGETS, replace=False)
-    half = FOREST_TARGETS // 2
+    forest = rng.choice(len(free), size=spec.forest_targets, replace=False)
+    half = spec.forest_targets // 2
     builder.grow([(int(free[i]), "") for i in forest[:half]], "gravel")
     builder.grow([(int(free[i]), "") for i in forest[half:]], "gravel")
 
@@ -673,7 +866,7 @@ def _make_road_network(state: _State, lines: dict[str, LineString]) -> None:
         coords = raster.xy(np.asarray(nodes))
         smooth = chaikin(coords, 3)
         smooth = np.asarray(shapely.simplify(LineString(smooth), 12.0).coords)
-        dense = clean(densify(smooth, VERTEX_SPACING_M[road_class]))
+        dense = clean(densify(smooth, state.spacing(road_class)))
         if len(dense) >= 2:
             state.roads.append(_Road(dense, road_class, name))
 
@@ -701,14 +894,15 @@ def _make_streets(state: _State) -> None:
     """Street grids in the town and the villages, oriented along the valley."""
     rng = state.rng
     blocked = _obstacles(state, 80.0, 45.0)
-    names = iter(_STREET_NAMES)
+    names = iter(state.spec.street_names)
     for plan in state.localities:
         if plan.kind == "small_village":
             continue
         half_along, half_across, spacing = (
             (1_700.0, 1_150.0, 190.0) if plan.kind == "town" else (750.0, 480.0, 210.0)
         )
-        angle = np.deg2rad(AXIS_DEG) + float(rng.normal(0.0, 0.08))
+        half_along, half_across = half_along * plan.size, half_across * plan.size
+        angle = np.deg2rad(state.spec.axis_deg) + float(rng.normal(0.0, 0.08))
         area = affinity.rotate(
             affinity.scale(Point(plan.centre).buffer(1.0, 32), half_along, half_across),
             angle,
@@ -737,7 +931,7 @@ def _make_streets(state: _State) -> None:
                 for part in getattr(clipped, "geoms", [clipped]):
                     if part.geom_type != "LineString" or part.length < 120.0:
                         continue
-                    coords = clean(densify(np.asarray(part.coords), VERTEX_SPACING_M["street"]))
+                    coords = clean(densify(np.asarray(part.coords), state.spacing("street")))
                     state.roads.append(_Road(coords, "street", f"{name}, {plan.name}"))
 
 
@@ -765,7 +959,7 @@ def _make_lanes_and_paths(state: _State) -> None:
             bend = float(rng.normal(0, 0.3))
             middle = start + 0.5 * length * np.array([np.cos(angle), np.sin(angle)])
             end = middle + 0.5 * length * np.array([np.cos(angle + bend), np.sin(angle + bend)])
-            coords = clean(densify(np.vstack([start, middle, end]), VERTEX_SPACING_M["street"]))
+            coords = clean(densify(np.vstack([start, middle, end]), state.spacing("street")))
             if LineString(coords).intersects(blocked):
                 continue
             state.roads.append(_Road(coords, "street", f"Byvägen, {plan.name}"))
@@ -773,7 +967,8 @@ def _make_lanes_and_paths(state: _State) -> None:
     # A riverside promenade in the town, joined to the nearest streets at both ends.
     town = next(p for p in state.localities if p.kind == "town")
     main_river = max(
-        (line for name, line in state.rivers if name == "Granälven"), key=lambda line: line.length
+        (line for name, line in state.rivers if name == state.spec.main_river),
+        key=lambda line: line.length,
     )
     stretch = main_river.intersection(Point(town.centre).buffer(1_400.0))
     stretch = max(getattr(stretch, "geoms", [stretch]), key=lambda g: g.length)
@@ -786,7 +981,7 @@ def _make_lanes_and_paths(state: _State) -> None:
         _, (first, last) = tree.query([body[0], body[-1]])
         coords = np.vstack([vertices[first], body, vertices[last]])
         state.roads.append(
-            _Road(clean(densify(coords, VERTEX_SPACING_M["path"])), "path", "Älvpromenaden")
+            _Road(clean(densify(coords, state.spacing("path"))), "path", "Älvpromenaden")
         )
     # Old village paths between close neighbours, where they cross no lake or river.
     plans = [p for p in state.localities if p.kind != "town"]
@@ -797,7 +992,7 @@ def _make_lanes_and_paths(state: _State) -> None:
             if made >= 3 or not 2_500.0 < gap < 9_000.0:
                 continue
             _, (ia, ib) = tree.query([a.centre, b.centre])
-            coords = clean(densify(np.vstack([vertices[ia], vertices[ib]]), 50.0))
+            coords = clean(densify(np.vstack([vertices[ia], vertices[ib]]), state.spacing("path")))
             if LineString(coords).intersects(blocked):
                 continue
             state.roads.append(_Road(coords, "path", f"Stigen {a.name}–{b.name}"))
@@ -851,8 +1046,6 @@ AGE_PROFILES: Final[dict[str, tuple[float, float, float, float]]] = {
 }
 #: Locality cells must have a road within this distance of their centre, metres.
 LOCALITY_ROAD_DISTANCE_M: Final = 300.0
-#: Farmsteads lie at most this far from the road they are reached from, metres.
-FARM_MAX_OFFSET_M: Final = 500.0
 
 
 def _drivable_tree(state: _State) -> shapely.STRtree:
@@ -939,7 +1132,7 @@ def _make_population(state: _State) -> tuple[pd.DataFrame, dict[str, Polygon]]:
         polygons[plan.locality_id] = polygon
 
     core_total = int(sum(frame["count"].sum() for frame in rows))
-    rural_rows = _farmsteads(state, TOTAL_POPULATION - core_total, polygons, lakes)
+    rural_rows = _farmsteads(state, state.spec.total_population - core_total, polygons, lakes)
     rows.append(rural_rows)
     return pd.concat(rows, ignore_index=True), polygons
 
@@ -966,12 +1159,12 @@ def _farmsteads(
     valley = np.exp(-shapely.distance(shapely.points(vertices), river) / 6_000.0)
     away = ~shapely.contains_xy(towns.buffer(500.0), vertices[:, 0], vertices[:, 1])
     p = anchor_weight * valley * away
-    n_hamlets = 2_600
+    n_hamlets = state.spec.farm_hamlets
     chosen = rng.choice(len(vertices), size=n_hamlets, replace=False, p=p / p.sum())
-    farms_per_hamlet = rng.integers(1, 5, n_hamlets)
+    farms_per_hamlet = rng.integers(1, state.spec.farms_per_hamlet + 1, n_hamlets)
     hamlet_of_farm = np.repeat(np.arange(n_hamlets), farms_per_hamlet)
     angle = rng.uniform(0.0, 2 * np.pi, len(hamlet_of_farm))
-    offset = rng.uniform(30.0, FARM_MAX_OFFSET_M, len(hamlet_of_farm))
+    offset = rng.uniform(30.0, state.spec.farm_offset_m, len(hamlet_of_farm))
     xy = vertices[chosen[hamlet_of_farm]] + offset[:, None] * np.column_stack(
         [np.cos(angle), np.sin(angle)]
     )
@@ -1085,25 +1278,28 @@ def _town_centre_sites(name: str) -> frozenset[str]:
     return frozenset({"Kommunhuset", f"Läkeörten Apotek {name}", "Centrumhallen"})
 
 
-def _site_plan(plan: LocalityPlan) -> list[_Site]:
+def _site_plan(plan: LocalityPlan, spec: MunicipalitySpec) -> list[_Site]:
     """The sites and services of one locality: a hand-written table, per role.
 
-    Capacity is pupils (schools), children (preschools), patients per day (health centres) and
-    1.0 otherwise.  Costs are plausible orders of magnitude, not data.
+    A town larger than Exempelbygd's also gets the sites of its districts and, as a county
+    seat, those of the county (:func:`_town_growth_sites`).  Capacity is pupils (schools),
+    children (preschools), patients per day (health centres) and 1.0 otherwise.  Costs are
+    plausible orders of magnitude, not data.
     """
     S = _service
     M, REG, PRIV, NPO = "municipality", "region", "private", "non_profit"
+    MUNICIPAL, HEALTH_REGION_OP = spec.municipality, spec.health_region
     n = plan.name
     # fmt: off
     if plan.role == "town":
         return [
             ("Kommunhuset", "municipal_office", True, (
-                S("contact_office", f"Kontaktcenter {n}", MUNICIPALITY, M, _OFFICE, 2.6),
+                S("contact_office", f"Kontaktcenter {n}", MUNICIPAL, M, _OFFICE, 2.6),
                 S("contact_office", f"Statligt servicekontor {n}", "Statens lokala service",
                   "state", _STATE_OFFICE, 1.8),
             )),
             (f"{n}s vårdcentral", "health_centre", True, (
-                S("health_centre", f"{n}s vårdcentral", HEALTH_REGION, REG, _HEALTH, 26.0, 140),
+                S("health_centre", f"{n}s vårdcentral", HEALTH_REGION_OP, REG, _HEALTH, 26.0, 140),
             )),
             (f"Läkeörten Apotek {n}", "shop", True, (
                 S("pharmacy", f"Läkeörten Apotek {n}", "Läkeörten Apotek AB", PRIV, _PHARMACY,
@@ -1125,23 +1321,23 @@ def _site_plan(plan: LocalityPlan) -> list[_Site]:
                   _LATE_CONVENIENCE, 3.2),
             )),
             ("Centrumskolan", "school", True, (
-                S("school_primary", "Centrumskolan F–6", MUNICIPALITY, M, _SCHOOL, 14.5, 320),
+                S("school_primary", "Centrumskolan F–6", MUNICIPAL, M, _SCHOOL, 14.5, 320),
             )),
             ("Älvskolan", "school", True, (
-                S("school_primary", "Älvskolan 7–9", MUNICIPALITY, M, _SCHOOL, 15.5, 280),
+                S("school_primary", "Älvskolan 7–9", MUNICIPAL, M, _SCHOOL, 15.5, 280),
             )),
             ("Förskolan Tallkotten", "school", False, (
-                S("preschool", "Förskolan Tallkotten", MUNICIPALITY, M, _PRESCHOOL, 5.8, 72),
+                S("preschool", "Förskolan Tallkotten", MUNICIPAL, M, _PRESCHOOL, 5.8, 72),
             )),
             ("Förskolan Myran", "school", False, (
-                S("preschool", "Förskolan Myran", MUNICIPALITY, M, _PRESCHOOL, 5.2, 60),
+                S("preschool", "Förskolan Myran", MUNICIPAL, M, _PRESCHOOL, 5.2, 60),
             )),
             ("Förskolan Ekorren", "school", False, (
                 S("preschool", "Förskolan Ekorren", "Ekorrens föräldrakooperativ ek. för.", NPO,
                   _PRESCHOOL, 3.1, 36),
             )),
             (f"{n}s bibliotek", "library", True, (
-                S("library", f"{n}s bibliotek", MUNICIPALITY, M, _LIBRARY_MAIN, 4.8),
+                S("library", f"{n}s bibliotek", MUNICIPAL, M, _LIBRARY_MAIN, 4.8),
             )),
             ("Bränslestationen vid riksvägen", "petrol_station", True, (
                 S("fuel", "Bränslestationen vid riksvägen", _FUEL, PRIV, _ALWAYS, 3.2),
@@ -1154,6 +1350,7 @@ def _site_plan(plan: LocalityPlan) -> list[_Site]:
             )),
             ("Folkets hus", "village_hall", True, ()),
             (f"{n}s kyrka", "other", False, ()),
+            *_town_growth_sites(plan, spec),
         ]
     if plan.role == "village_a":
         shop = f"{n}s Handel AB"
@@ -1165,13 +1362,13 @@ def _site_plan(plan: LocalityPlan) -> list[_Site]:
                 S("cash", f"Uttagsautomat {n}", _ATM, PRIV, _ALWAYS, 0.25),
             )),
             (f"{n}skolan", "school", True, (
-                S("school_primary", f"{n}skolan F–6", MUNICIPALITY, M, _SCHOOL, 9.5, 150),
-                S("preschool", "Förskolan Sjöstjärnan", MUNICIPALITY, M, _PRESCHOOL, 4.2, 48),
-                S("library", f"{n}s filialbibliotek", MUNICIPALITY, M, _LIBRARY_BRANCH, 1.5),
-                S("contact_office", f"Servicepunkt {n}", MUNICIPALITY, M, _SERVICE_POINT, 0.6),
+                S("school_primary", f"{n}skolan F–6", MUNICIPAL, M, _SCHOOL, 9.5, 150),
+                S("preschool", "Förskolan Sjöstjärnan", MUNICIPAL, M, _PRESCHOOL, 4.2, 48),
+                S("library", f"{n}s filialbibliotek", MUNICIPAL, M, _LIBRARY_BRANCH, 1.5),
+                S("contact_office", f"Servicepunkt {n}", MUNICIPAL, M, _SERVICE_POINT, 0.6),
             )),
             (f"{n}s hälsocentral", "health_centre", True, (
-                S("health_centre", f"{n}s hälsocentral (filial)", HEALTH_REGION, REG,
+                S("health_centre", f"{n}s hälsocentral (filial)", HEALTH_REGION_OP, REG,
                   _HEALTH_BRANCH, 4.6, 30),
             )),
             (f"Macken {n}", "petrol_station", True, (
@@ -1190,9 +1387,9 @@ def _site_plan(plan: LocalityPlan) -> list[_Site]:
                 S("pharmacy_agent", f"Apoteksombud {n}", shop, PRIV, _VILLAGE_GROCERY, 0.12),
             )),
             (f"{n}skolan", "school", True, (
-                S("school_primary", f"{n}skolan F–6", MUNICIPALITY, M, _SCHOOL, 8.2, 120),
-                S("preschool", "Förskolan Blåbäret", MUNICIPALITY, M, _PRESCHOOL, 3.6, 40),
-                S("library", f"{n} filialbibliotek", MUNICIPALITY, M, _LIBRARY_BRANCH, 1.4),
+                S("school_primary", f"{n}skolan F–6", MUNICIPAL, M, _SCHOOL, 8.2, 120),
+                S("preschool", "Förskolan Blåbäret", MUNICIPAL, M, _PRESCHOOL, 3.6, 40),
+                S("library", f"{n} filialbibliotek", MUNICIPAL, M, _LIBRARY_BRANCH, 1.4),
             )),
             (f"Tankautomaten {n}", "petrol_station", False, (
                 S("fuel", f"Tankautomaten {n}", _FUEL_AUTOMAT, PRIV, _ALWAYS, 0.6),
@@ -1207,50 +1404,132 @@ def _site_plan(plan: LocalityPlan) -> list[_Site]:
                 S("parcel_agent", f"Paketombud {n}s livs", shop, PRIV, _CONVENIENCE, 0.14),
             )),
             (f"{n}skolan", "school", True, (
-                S("school_primary", f"{n}skolan F–6", MUNICIPALITY, M, _SCHOOL, 7.8, 100),
-                S("preschool", "Förskolan Vitsippan", MUNICIPALITY, M, _PRESCHOOL, 3.2, 36),
+                S("school_primary", f"{n}skolan F–6", MUNICIPAL, M, _SCHOOL, 7.8, 100),
+                S("preschool", "Förskolan Vitsippan", MUNICIPAL, M, _PRESCHOOL, 3.2, 36),
             )),
             (f"{n}s bygdegård", "village_hall", True, ()),
         ]
     village = f"{n}s byaförening ek. för."
     hall: _Site = (f"Bygdegården {n}", "village_hall", True, ())
     extra: dict[str, list[_Site]] = {
-        "kallmyren": [(f"{n}s byabutik", "shop", True, (
+        "small_shop": [(f"{n}s byabutik", "shop", True, (
             S("grocery_convenience", f"{n}s byabutik", village, NPO, _VILLAGE_SHOP, 1.1),
             S("parcel_agent", f"Paketombud {n}s byabutik", village, NPO, _VILLAGE_SHOP, 0.1),
         ))],
-        "granberget": [(f"{n}s byabutik", "shop", True, (
+        "small_shop_lean": [(f"{n}s byabutik", "shop", True, (
             S("grocery_convenience", f"{n}s byabutik", village, NPO, _VILLAGE_SHOP, 1.0),
             S("parcel_agent", f"Paketombud {n}s byabutik", village, NPO, _VILLAGE_SHOP, 0.1),
         ))],
-        "renbacken": [(f"{n}s lanthandel", "shop", True, (
+        "small_shop_fuel": [(f"{n}s lanthandel", "shop", True, (
             S("grocery_convenience", f"{n}s lanthandel", f"{n}s Lanthandel AB", PRIV,
               _CONVENIENCE, 2.2),
             S("parcel_agent", f"Paketombud {n}s lanthandel", f"{n}s Lanthandel AB", PRIV,
               _CONVENIENCE, 0.12),
             S("fuel", f"Tankautomaten {n}", _FUEL_AUTOMAT, PRIV, _ALWAYS, 0.5),
         ))],
-        "svartliden": [(f"Bygdemacken {n}", "petrol_station", True, (
+        "small_fuel": [(f"Bygdemacken {n}", "petrol_station", True, (
             S("fuel", f"Bygdemacken {n}", f"{n}s bygdemack ek. för.", NPO, _ALWAYS, 0.4),
         ))],
-        "tjarnas": [(f"{n} byskola", "school", True, (
-            S("school_primary", f"{n} byskola F–3", MUNICIPALITY, M, _SCHOOL, 4.4, 35),
-            S("preschool", f"Förskolan {n}", MUNICIPALITY, M, _PRESCHOOL, 2.1, 18),
+        "small_school_preschool": [(f"{n} byskola", "school", True, (
+            S("school_primary", f"{n} byskola F–3", MUNICIPAL, M, _SCHOOL, 4.4, 35),
+            S("preschool", f"Förskolan {n}", MUNICIPAL, M, _PRESCHOOL, 2.1, 18),
         ))],
-        "rodmyra": [(f"{n} skola", "school", True, (
-            S("school_primary", f"{n} skola F–3", MUNICIPALITY, M, _SCHOOL, 4.0, 30),
+        "small_school": [(f"{n} skola", "school", True, (
+            S("school_primary", f"{n} skola F–3", MUNICIPAL, M, _SCHOOL, 4.0, 30),
         ))],
-        "laxede": [(f"Fältstationen {n}", "other", False, (
+        "small_field_station": [(f"Fältstationen {n}", "other", False, (
             S("library", f"Fältstationens bibliotek {n}", "Norrländska skogsforskningsinstitutet",
               "academia", _LIBRARY_STATION, 0.3),
         ))],
     }
-    if plan.locality_id == "ormsjon":
+    if plan.role == "small_parcel_point":
         hall = (hall[0], hall[1], hall[2], (
             S("parcel_agent", f"Paketpunkt {n}", village, NPO, _PARCEL_EVENINGS, 0.08),
         ))
     # fmt: on
-    return [hall, *extra.get(plan.locality_id, [])]
+    return [hall, *extra.get(plan.role, [])]
+
+
+#: A town's residents beyond this many live in districts of :data:`DISTRICT_RESIDENTS` each.
+TOWN_CORE_RESIDENTS: Final = 7_000
+DISTRICT_RESIDENTS: Final = 2_500
+#: Preschool names in the districts, in order.
+_DISTRICT_PRESCHOOLS: Final = ("Ugglan", "Haren", "Räven", "Lodjuret", "Tranan", "Svanen", "Bävern")
+
+
+def _town_growth_sites(plan: LocalityPlan, spec: MunicipalitySpec) -> list[_Site]:
+    """The sites of a large town's districts and, in the county seat, of the county.
+
+    A town has one district per 2 500 residents beyond 7 000 (none in Exempelbygd, ten in a
+    county seat of 34 000), each named from ``spec.district_names``: a supermarket with a
+    parcel agent and a cash machine, a corner shop with a parcel locker, a school with a
+    preschool, another preschool and, in turn, a health centre and a branch library or a
+    pharmacy.
+    """
+    S = _service
+    M, REG, PRIV = "municipality", "region", "private"
+    MUNICIPAL, HEALTH_REGION_OP = spec.municipality, spec.health_region
+    count = max(0, (plan.target_population - TOWN_CORE_RESIDENTS) // DISTRICT_RESIDENTS)
+    out: list[_Site] = []
+    # fmt: off
+    for k, d in enumerate(spec.district_names[:count]):
+        preschool = f"Förskolan {_DISTRICT_PRESCHOOLS[k % len(_DISTRICT_PRESCHOOLS)]}"
+        out += [
+            (f"Handlarn {d}", "shop", True, (
+                S("grocery_full", f"Handlarn {d}", "Livsgruppen Norr AB", PRIV, _SUPERMARKET,
+                  14.0),
+                S("parcel_agent", f"Paketombud Handlarn {d}", _PARCEL, PRIV, _SUPERMARKET, 0.14),
+                S("cash", f"Uttagsautomat Handlarn {d}", _ATM, PRIV, _ALWAYS, 0.25),
+            )),
+            (f"{d}s närbutik", "shop", False, (
+                S("grocery_convenience", f"{d}s närbutik", f"Närbutiken i {d} AB", PRIV,
+                  _LATE_CONVENIENCE, 2.8),
+                S("parcel_agent", f"Paketskåp {d}", _PARCEL, PRIV, _ALWAYS, 0.08),
+            )),
+            (f"{d}skolan", "school", True, (
+                S("school_primary", f"{d}skolan F–6", MUNICIPAL, M, _SCHOOL, 12.5, 260),
+                S("preschool", f"Förskolan {d}", MUNICIPAL, M, _PRESCHOOL, 5.0, 60),
+                *((S("library", f"{d}s bibliotek", MUNICIPAL, M, _LIBRARY_BRANCH, 1.2),)
+                  if k % 2 == 0 else ()),
+            )),
+            (f"{preschool}, {d}", "school", False, (
+                S("preschool", f"{preschool}, {d}", MUNICIPAL, M, _PRESCHOOL, 4.6, 54),
+            )),
+            (f"Vårdcentralen {d}", "health_centre", True, (
+                S("health_centre", f"Vårdcentralen {d}", HEALTH_REGION_OP, REG, _HEALTH, 18.0,
+                  90),
+            )) if k % 2 == 0 else (f"Läkeörten Apotek {d}", "shop", True, (
+                S("pharmacy", f"Läkeörten Apotek {d}", "Läkeörten Apotek AB", PRIV, _PHARMACY,
+                  3.0),
+            )),
+        ]
+    if spec.county_seat:
+        n = plan.name
+        out += [
+            ("Länssjukhuset", "health_centre", False, (
+                S("health_centre", "Länssjukhusets akutmottagning", HEALTH_REGION_OP, REG,
+                  _ALWAYS, 95.0, 400),
+                S("pharmacy", "Sjukhusapoteket", "Läkeörten Apotek AB", PRIV, _PHARMACY, 3.8),
+            )),
+            ("Länsbiblioteket", "library", True, (
+                S("library", "Länsbiblioteket", HEALTH_REGION_OP, REG, _LIBRARY_MAIN, 9.0),
+            )),
+            (f"Stormarknaden {n}", "shop", True, (
+                S("grocery_full", f"Stormarknaden {n}", "Dagligvaruhuset Norr AB", PRIV,
+                  _SUPERMARKET, 45.0),
+                S("parcel_agent", f"Paketombud Stormarknaden {n}", _PARCEL, PRIV, _SUPERMARKET,
+                  0.2),
+                S("cash", f"Uttagsautomat Stormarknaden {n}", _ATM, PRIV, _ALWAYS, 0.25),
+                S("pharmacy_agent", f"Apoteksombud Stormarknaden {n}", "Dagligvaruhuset Norr AB",
+                  PRIV, _SUPERMARKET, 0.12),
+            )),
+            (f"Resecentrum {n}", "other", False, (
+                S("parcel_agent", "Paketskåpet vid resecentrum", _PARCEL, PRIV, _ALWAYS, 0.1),
+                S("cash", "Uttagsautomat resecentrum", _ATM, PRIV, _ALWAYS, 0.25),
+            )),
+        ]
+    # fmt: on
+    return out
 
 
 def _make_sites_and_services(
@@ -1272,10 +1551,10 @@ def _make_sites_and_services(
             "village": (450.0, 70.0),
             "small_village": (250.0, 40.0),
         }[plan.kind]
-        candidates = np.asarray(tree.query_ball_point(plan.centre, spread), dtype=int)
+        candidates = np.asarray(tree.query_ball_point(plan.centre, spread * plan.size), dtype=int)
         candidates = candidates[rng.permutation(len(candidates))]
         placed: list[np.ndarray] = []
-        for site in _site_plan(plan):
+        for site in _site_plan(plan, state.spec):
             point = None
             # A town centre: the municipal office, the pharmacy and the main supermarket stand
             # within a short walk of each other, as in most Swedish inland towns.
@@ -1296,7 +1575,7 @@ def _make_sites_and_services(
                 point = np.round(vertices[index] + np.array([20.0, 0.0]) * (len(placed) + 1))
             placed.append(point)
             name, kind, is_candidate, services = site
-            site_id = f"site-{len(site_rows) + 1:03d}"
+            site_id = f"{state.spec.id_prefix}site-{len(site_rows) + 1:03d}"
             inside = polygons[plan.locality_id].contains(Point(point))
             site_rows.append(
                 {
@@ -1311,7 +1590,7 @@ def _make_sites_and_services(
             for category, service_name, operator, sector, hours, cost, capacity in services:
                 service_rows.append(
                     {
-                        "service_id": f"svc-{len(service_rows) + 1:03d}",
+                        "service_id": f"{state.spec.id_prefix}svc-{len(service_rows) + 1:03d}",
                         "category": category,
                         "name": service_name,
                         "operator": operator,
@@ -1453,7 +1732,7 @@ def _make_needs(
     plan_centres = np.array([p.centre for p in state.localities])
     plan_names = [p.name for p in state.localities]
     categories = list(_NEED_WEIGHTS)
-    chosen = rng.choice(len(categories), size=NEED_COUNT, p=list(_NEED_WEIGHTS.values()))
+    chosen = rng.choice(len(categories), size=state.spec.need_count, p=list(_NEED_WEIGHTS.values()))
     distance_by_category: dict[str, np.ndarray] = {}
     for category in categories:
         answering = services[services["category"].isin(_NEED_SERVED_BY[category])]
@@ -1500,7 +1779,7 @@ def _make_needs(
         inside = [lid for lid, poly in polygons.items() if poly.contains(Point(xy))]
         rows.append(
             {
-                "need_id": f"demo-{number:04d}",
+                "need_id": f"{state.spec.need_id_prefix}{number:04d}",
                 "category": category,
                 "text": text,
                 "registrant_type": registrant,
@@ -1517,30 +1796,72 @@ def _make_needs(
     return gpd.GeoDataFrame(frame, geometry=points, crs=settings.CRS_METRIC)
 
 
+# --- Exempelbygd ----------------------------------------------------------------------------------
+def _small(name: str, role: str, place: Place) -> LocalitySpec:
+    return LocalitySpec(name, "small_village", role, place)
+
+
+#: The demo municipality.
+EXEMPELBYGD: Final = MunicipalitySpec(
+    name=REGION_NAME,
+    municipality=MUNICIPALITY,
+    health_region=HEALTH_REGION,
+    origin=ORIGIN,
+    axis_deg=AXIS_DEG,
+    total_population=TOTAL_POPULATION,
+    main_river="Granälven",
+    national_road="Granälvsvägen",
+    tributaries=(
+        Tributary("Lillån", 4_000.0, (14_000.0, 45_000.0)),
+        Tributary("Svartån", -20_000.0, (-27_000.0, -45_000.0)),
+        Tributary("Kvarnbäcken", 36_000.0, (45_000.0, 40_000.0)),
+        Tributary("Myrån", 16_000.0, (9_000.0, -45_000.0)),
+    ),
+    river_lakes=(
+        RiverLake("Långsjön", -14_000.0, 5_600.0, 950.0),
+        RiverLake("Gäddsjön", 38_500.0, 3_600.0, 800.0),
+        RiverLake("Forsjön", -44_000.0, 1_900.0, 600.0),
+        RiverLake("Sandsjön", 20_000.0, 1_500.0, 500.0),
+    ),
+    lake_names=_LAKE_NAMES,
+    localities=(
+        LocalitySpec("Tallforsen", "town", "town", Valley(0.0, 0.9), 7_000),
+        LocalitySpec("Norrsjövik", "village", "village_a", Valley(-31.0, 0.8), (1650, 1850)),
+        LocalitySpec("Myrbacka", "village", "village_b", Valley(27.0, -0.9), (1250, 1450)),
+        LocalitySpec("Lillåsen", "village", "village_c", Along("Lillån", 0.5, 700.0), (1050, 1200)),
+        _small("Kallmyren", "small_shop", Valley(-47.0, 1.2)),
+        _small("Gäddviken", "small", Valley(-14.0, -2.6)),
+        _small("Hökbacken", "small", Valley(13.0, 1.1)),
+        _small("Sjönäs", "small", Valley(38.0, -2.2)),
+        _small("Renbäcken", "small_shop_fuel", Valley(47.0, -0.9)),
+        _small("Tjärnås", "small_school_preschool", Along("Lillån", 0.22, -600.0)),
+        _small("Granberget", "small_shop_lean", Along("Lillån", 0.8, 500.0)),
+        _small("Svartliden", "small_fuel", Along("Svartån", 0.35, 600.0)),
+        _small("Videsel", "small", Along("Svartån", 0.72, -500.0)),
+        _small("Kvarnbäcken", "small", Along("Kvarnbäcken", 0.5, 500.0)),
+        _small("Rödmyra", "small_school", Along("Myrån", 0.38, 600.0)),
+        _small("Lomtjärn", "small", Along("Myrån", 0.78, -500.0)),
+        _small("Ormsjön", "small_parcel_point", Inland(-40.0, 11.0)),
+        _small("Blåbärsliden", "small", Inland(-37.0, -12.0)),
+        _small("Hällnäs", "small", Inland(-6.0, 14.0)),
+        _small("Stormyrheden", "small", Inland(-3.0, -15.0)),
+        _small("Orrberget", "small", Inland(25.0, 15.0)),
+        _small("Laxede", "small_field_station", Inland(32.0, -13.0)),
+    ),
+    county_roads=(
+        RoadLink("Lillåsvägen", to_locality="lillasen"),
+        RoadLink("Lillåsvägen", to_river_end="Lillån"),
+        RoadLink("Svartåvägen", to_river_end="Svartån"),
+        RoadLink("Myråvägen", to_locality="lomtjarn"),
+        RoadLink("Myråvägen", to_river_end="Myrån"),
+        RoadLink("Kvarnbäcksvägen", to_river_end="Kvarnbäcken"),
+    ),
+    loops=(("tjarnas", "kvarnbacken"), ("ormsjon", "kallmyren"), ("blabarsliden", "videsel")),
+    street_names=_STREET_NAMES,
+)
+
+
 # --- Assembly -------------------------------------------------------------------------------------
-def _version_tag(seed: int) -> str:
-    return f"generatorversion {GENERATOR_VERSION}, frö {seed}"
-
-
-def _region_info(seed: int) -> RegionInfo:
-    return RegionInfo(
-        region_id=REGION_ID,
-        name=REGION_NAME,
-        fictional=True,
-        description=(
-            "Exempelbygd är en påhittad glesbygdskommun i norrländskt inland, skapad för att "
-            "visa och testa Servicekartan. Orter, vägar, sjöar, befolkning, servicepunkter och "
-            "behov är slumpmässigt genererade och beskriver inga verkliga platser eller personer. "
-            f"({_version_tag(seed)})"
-        ),
-        municipality_code="",
-        sources=(
-            f"Syntetiska demodata från geodata.exempelbygd ({_version_tag(seed)}); "
-            "se docs/DATA_MODEL.md.",
-        ),
-    )
-
-
 def _speeds(rng: np.random.Generator, classes: list[str]) -> np.ndarray:
     out = np.empty(len(classes))
     for i, road_class in enumerate(classes):
@@ -1549,21 +1870,42 @@ def _speeds(rng: np.random.Generator, classes: list[str]) -> np.ndarray:
     return out
 
 
-def generate(seed: int = DEFAULT_SEED) -> tuple[RegionInfo, dict[str, gpd.GeoDataFrame]]:
-    """Generate the Exempelbygd region package in memory.
+def road_layer(
+    rng: np.random.Generator, lines: list[tuple[np.ndarray, str, str]], first_id: int = 1
+) -> gpd.GeoDataFrame:
+    """Return a ``roads`` layer of ``(coords, road_class, name)`` lines, speeds drawn by class."""
+    classes = [road_class for _, road_class, _ in lines]
+    return gpd.GeoDataFrame(
+        {
+            "road_id": np.arange(first_id, first_id + len(lines), dtype=np.int64),
+            "road_class": classes,
+            "speed_kmh": _speeds(rng, classes),
+            "name": [name for _, _, name in lines],
+            "oneway": np.zeros(len(lines), dtype=bool),
+        },
+        geometry=[LineString(coords) for coords, _, _ in lines],
+        crs=settings.CRS_METRIC,
+    )
+
+
+def generate_municipality(
+    spec: MunicipalitySpec, rng: np.random.Generator
+) -> dict[str, gpd.GeoDataFrame]:
+    """Generate the layers of one municipality from its parameters and a random stream.
 
     Parameters
     ----------
-    seed
-        Seed of the single random stream; the same seed gives identical layers.
+    spec
+        What to generate (:data:`EXEMPELBYGD` for the demo municipality).
+    rng
+        The one random stream every step draws from, in a fixed order.
 
     Returns
     -------
-    tuple
-        The :class:`analysis.io.RegionInfo` and a dict of layer name to GeoDataFrame
-        (EPSG:3006), ready for :func:`analysis.io.write_region`.
+    dict
+        Layer name to GeoDataFrame (EPSG:3006), the layers of :data:`analysis.model.LAYERS`.
     """
-    state = _State(np.random.default_rng(seed))
+    state = _State(rng, spec)
     _make_boundary(state)
     river, lines = _make_rivers(state)
     _make_localities(state, river, lines)
@@ -1580,18 +1922,7 @@ def generate(seed: int = DEFAULT_SEED) -> tuple[RegionInfo, dict[str, gpd.GeoDat
     assert state.boundary is not None
     crs = settings.CRS_METRIC
 
-    classes = [r.road_class for r in state.roads]
-    roads = gpd.GeoDataFrame(
-        {
-            "road_id": np.arange(1, len(state.roads) + 1, dtype=np.int64),
-            "road_class": classes,
-            "speed_kmh": _speeds(state.rng, classes),
-            "name": [r.name for r in state.roads],
-            "oneway": np.zeros(len(state.roads), dtype=bool),
-        },
-        geometry=[LineString(r.coords) for r in state.roads],
-        crs=crs,
-    )
+    roads = road_layer(state.rng, [(r.coords, r.road_class, r.name) for r in state.roads])
     water = gpd.GeoDataFrame(
         {
             "kind": ["lake"] * len(state.lakes) + ["river"] * len(state.rivers),
@@ -1615,8 +1946,8 @@ def generate(seed: int = DEFAULT_SEED) -> tuple[RegionInfo, dict[str, gpd.GeoDat
         geometry=[polygons[p.locality_id] for p in state.localities],
         crs=crs,
     )
-    boundary = gpd.GeoDataFrame({"name": [REGION_NAME]}, geometry=[state.boundary], crs=crs)
-    layers = {
+    boundary = gpd.GeoDataFrame({"name": [spec.name]}, geometry=[state.boundary], crs=crs)
+    return {
         "boundary": boundary,
         "roads": roads,
         "water": water,
@@ -1626,91 +1957,42 @@ def generate(seed: int = DEFAULT_SEED) -> tuple[RegionInfo, dict[str, gpd.GeoDat
         "services": services,
         "needs": needs,
     }
-    return _region_info(seed), layers
 
 
-def _is_current(folder: Path, seed: int) -> bool:
-    info_file = folder / "region.json"
-    if not info_file.is_file():
-        return False
-    try:
-        raw = json.loads(info_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    has_layers = all(
-        (folder / f"{name}.parquet").is_file()
-        for name in (
-            "boundary",
-            "roads",
-            "water",
-            "localities",
-            "population",
-            "sites",
-            "services",
-            "needs",
-        )
-    )
-    return has_layers and f"({_version_tag(seed)})" in str(raw.get("description", ""))
-
-
-def build(target_dir: Path | None = None, force: bool = False, seed: int = DEFAULT_SEED) -> Path:
-    """Write the Exempelbygd package under ``target_dir`` unless a current one is there.
+def generate(seed: int = DEFAULT_SEED) -> tuple[RegionInfo, dict[str, gpd.GeoDataFrame]]:
+    """Generate the Exempelbygd region package in memory.
 
     Parameters
     ----------
-    target_dir
-        Folder that holds region packages; default :data:`analysis.settings.BUILTIN_REGIONS_DIR`.
-    force
-        Regenerate even if a package of the current generator version and seed exists.
     seed
-        Seed of the random stream.
+        Seed of the single random stream; the same seed gives identical layers.
 
     Returns
     -------
-    pathlib.Path
-        The package folder ``<target_dir>/exempelbygd``.
+    tuple
+        The :class:`analysis.io.RegionInfo` and a dict of layer name to GeoDataFrame
+        (EPSG:3006), ready for :func:`analysis.io.write_region`.
     """
-    base = Path(target_dir) if target_dir is not None else settings.BUILTIN_REGIONS_DIR
-    folder = base / REGION_ID
-    if not force and _is_current(folder, seed):
-        return folder
-    info, layers = generate(seed)
-    folder = write_region(info, layers, base)
-    # write_region stages in a private temporary folder (mode 0700); the package is for everyone.
-    folder.chmod(0o755)
-    return folder
+    return DEMO.info(seed), generate_municipality(EXEMPELBYGD, np.random.default_rng(seed))
 
 
-def _summary(folder: Path, seconds: float) -> str:
-    lines = [f"Wrote {folder} in {seconds:.1f} s"]
-    for file in sorted(folder.glob("*.parquet")):
-        frame = gpd.read_parquet(file)
-        lines.append(
-            f"  {file.stem:<11} {len(frame):>6} rows  {file.stat().st_size / 1024:8.0f} KiB"
-        )
-    roads = gpd.read_parquet(folder / "roads.parquet")
-    nodes = np.unique(shapely.get_coordinates(roads.geometry), axis=0)
-    population = gpd.read_parquet(folder / "population.parquet")
-    lines.append(f"  unique road vertices: {len(nodes)}")
-    lines.append(f"  residents: {int(population['pop_total'].sum())}")
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m geodata.exempelbygd [--out DIR] [--force] [--seed N]``."""
-    parser = argparse.ArgumentParser(description="Build the fictional demo region Exempelbygd.")
-    parser.add_argument("--out", type=Path, default=None, help="folder holding region packages")
-    parser.add_argument("--force", action="store_true", help="regenerate even if current")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
-    args = parser.parse_args(argv)
-    base = args.out if args.out is not None else settings.BUILTIN_REGIONS_DIR
-    if not args.force and _is_current(base / REGION_ID, args.seed):
-        print(f"{base / REGION_ID} is current; use --force to regenerate.")
-        return 0
-    start = time.perf_counter()
-    folder = build(base, force=True, seed=args.seed)
-    print(_summary(folder, time.perf_counter() - start))
-    return 0
+#: The generator: ``DEMO.build(target_dir, force, seed)`` writes the package.
+DEMO: Final = DemoRegion(
+    region_id=REGION_ID,
+    name=REGION_NAME,
+    version=GENERATOR_VERSION,
+    default_seed=DEFAULT_SEED,
+    module="geodata.exempelbygd",
+    description=(
+        "Exempelbygd är en påhittad glesbygdskommun i norrländskt inland, skapad för att "
+        "visa och testa Servicekartan. Orter, vägar, sjöar, befolkning, servicepunkter och "
+        "behov är slumpmässigt genererade och beskriver inga verkliga platser eller personer."
+    ),
+    about="Build the fictional demo region Exempelbygd.",
+    layers=lambda seed: generate(seed)[1],
+)
+build = DEMO.build
+main = DEMO.main
 
 
 if __name__ == "__main__":

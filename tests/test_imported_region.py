@@ -98,7 +98,7 @@ def test_every_page_works_on_the_imported_region(imported_region: Path, page_pat
     assert not at.exception, [e.value for e in at.exception]
     assert at.title, "every page has a title"
     assert at.session_state["region_id"] == REGION_ID, "the picker keeps the imported region"
-    picker = at.sidebar.selectbox(key="region_id")
+    picker = at.sidebar.selectbox(key="region_choice")
     assert picker.value == REGION_ID
     assert REGION_NAME in picker.options
     texts = _texts(at)

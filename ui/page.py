@@ -41,26 +41,42 @@ def sidebar() -> DeltaGenerator:
             f"<script>document.documentElement.lang = '{code}';</script>",
             unsafe_allow_javascript=True,
         )
+        # The widgets have keys of their own and copy a choice to the session's "lang" and
+        # "region_id": Streamlit drops a widget's value when the page changes by st.switch_page,
+        # and a choice must survive every page change.
+        st.session_state["lang_choice"] = code
         st.radio(
             t("common.language", lang) + " / Language",
             options=["sv", "en"],
             format_func=lambda code: {"sv": "Svenska", "en": "English"}[code],
-            key="lang",
+            key="lang_choice",
+            on_change=_keep_choice,
+            args=("lang_choice", "lang"),
             horizontal=True,
         )
         infos = data.regions()
+        if state.region_id() not in [info.region_id for info in infos]:
+            data.regions.clear()  # a region imported (or built) within the last minute?
+            infos = data.regions()
         ids = [info.region_id for info in infos]
         if ids:
             if state.region_id() not in ids:
                 st.session_state["region_id"] = ids[0]
             names = {info.region_id: info.name for info in infos}
+            st.session_state["region_choice"] = state.region_id()
             st.selectbox(
                 t("common.region", state.lang()),
                 options=ids,
                 format_func=lambda region_id: names[region_id],
-                key="region_id",
+                key="region_choice",
+                on_change=_keep_choice,
+                args=("region_choice", "region_id"),
             )
     return slot
+
+
+def _keep_choice(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = st.session_state[widget_key]
 
 
 def menu(slot: DeltaGenerator, sections: dict[str, list[StreamlitPage]]) -> None:

@@ -17,22 +17,17 @@ from analysis import settings
 STATIC_BASE: Final = "/app/static"
 #: The repository's ``static/`` folder (re-created by ``scripts/fetch_static.sh``).
 STATIC_DIR: Final = settings.REPO_ROOT / "static"
-#: folium's default scripts, by folium's own names, as paths under ``static/``.
+#: The scripts every map loads, as paths under ``static/``: Leaflet, and jQuery, which folium's
+#: popups use to parse their HTML.  folium's other defaults (Bootstrap, Leaflet.awesome-markers,
+#: Font Awesome) serve ``folium.Icon`` markers and Bootstrap-styled controls, which these maps do
+#: not use (their symbols are ``DivIcon`` HTML with their own style sheet); each map frame parsed
+#: them anyway, about 360 kB.  The files stay in ``static/`` (``scripts/fetch_static.sh``).
 LOCAL_JS: Final[tuple[tuple[str, str], ...]] = (
     ("leaflet", "leaflet/leaflet.js"),
     ("jquery", "jquery/jquery.min.js"),
-    ("bootstrap", "bootstrap/js/bootstrap.bundle.min.js"),
-    ("awesome_markers", "leaflet.awesome-markers/leaflet.awesome-markers.min.js"),
 )
-#: folium's default stylesheets, as paths under ``static/``.  folium's ``glyphicons_css`` and
-#: ``awesome_rotate_css`` are left out: only ``folium.Icon(prefix="glyphicon")`` and
-#: ``folium.Icon(angle=...)`` need them, and these maps use neither.
-LOCAL_CSS: Final[tuple[tuple[str, str], ...]] = (
-    ("leaflet_css", "leaflet/leaflet.css"),
-    ("bootstrap_css", "bootstrap/css/bootstrap.min.css"),
-    ("awesome_markers_font_css", "fontawesome-free/css/all.min.css"),
-    ("awesome_markers_css", "leaflet.awesome-markers/leaflet.awesome-markers.css"),
-)
+#: The stylesheets every map loads, as paths under ``static/`` (see :data:`LOCAL_JS`).
+LOCAL_CSS: Final[tuple[tuple[str, str], ...]] = (("leaflet_css", "leaflet/leaflet.css"),)
 _asset_base: dict[str, str] = {"base": STATIC_BASE}
 
 

@@ -41,6 +41,9 @@ _PANES: Final[dict[str, tuple[int, bool]]] = {
 
 _CSS: Final = """
 <style>
+*, ::before, ::after { box-sizing: border-box; }
+html, body { margin: 0; }
+button { font: inherit; }
 .leaflet-container { background: #f4f2ec; font-family: system-ui, -apple-system, "Segoe UI",
   Roboto, "DejaVu Sans", sans-serif; }
 .sk-icon { background: none; border: none; }

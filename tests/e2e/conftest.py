@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,16 +176,29 @@ def request_log() -> RequestLog:
     return RequestLog()
 
 
+@contextmanager
+def _no_script_errors(page: Any) -> Iterator[None]:
+    """Fail the test if a script of the page or of its map frames threw (e.g. a missing asset)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    assert errors == [], f"scripts failed in the browser: {errors[:5]}"
+
+
 @pytest.fixture
 def page(browser: Any, request_log: RequestLog) -> Iterator[Any]:
-    """A fresh browser page (1400x1000) whose every request is recorded in ``request_log``."""
+    """A fresh browser page (1400x1000) whose every request is recorded in ``request_log``.
+
+    A script error in the page or in a map frame fails the test.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
     context.set_default_timeout(TIMEOUT_MS)  # the first run of a page loads the region
     new_page = context.new_page()
     new_page.on("request", lambda request: request_log.urls.append(request.url))
     new_page.on("websocket", lambda socket_: request_log.urls.append(socket_.url))
     try:
-        yield new_page
+        with _no_script_errors(new_page):
+            yield new_page
     finally:
         context.close()
 
@@ -213,8 +227,9 @@ def planner(browser: Any, app_server: App, request_log: RequestLog) -> Iterator[
     context.set_default_timeout(TIMEOUT_MS)
     planner_page = context.new_page()
     planner_page.on("request", lambda request: request_log.urls.append(request.url))
-    log_in(planner_page, app_server.url, app_server.planner_password)
     try:
-        yield planner_page
+        with _no_script_errors(planner_page):
+            log_in(planner_page, app_server.url, app_server.planner_password)
+            yield planner_page
     finally:
         context.close()

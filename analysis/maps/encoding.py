@@ -7,6 +7,7 @@ browser: :class:`_CompactLines` for the roads, :class:`_CellGrid` for grid cells
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any, Final
@@ -151,6 +152,30 @@ def _largest_exterior_rings(geometries: np.ndarray) -> tuple[np.ndarray, np.ndar
     return coordinates[keep], counts - 1
 
 
+#: Encoded cell rings by a digest of the cells' geometry (a region's grid, at most a few).
+_ENCODED_CELLS: dict[str, tuple[int, int, list[list[int]]]] = {}
+_ENCODED_CELLS_MAX: Final = 8
+
+
+def _encoded_cells(geometries: gpd.GeoSeries) -> tuple[int, int, list[list[int]]]:
+    """The cells' exterior rings, reprojected and delta-encoded, computed once per grid.
+
+    Every travel-time, difference or population layer of a region draws the same cells: the
+    reprojection and encoding took a sixth of a planner-map click on the county region.  The
+    result is shared (read-only).
+    """
+    digest = hashlib.sha1(b"".join(shapely.to_wkb(np.asarray(geometries.values))))
+    key = f"{geometries.crs}:{len(geometries)}:{digest.hexdigest()}"
+    found = _ENCODED_CELLS.get(key)
+    if found is None:
+        shown = np.asarray(geometries.to_crs(settings.CRS_DISPLAY).values)
+        found = _delta_encode_flat(*_largest_exterior_rings(shown))
+        if len(_ENCODED_CELLS) >= _ENCODED_CELLS_MAX:
+            _ENCODED_CELLS.pop(next(iter(_ENCODED_CELLS), key), None)
+        _ENCODED_CELLS[key] = found
+    return found
+
+
 class _CellGrid(MacroElement):  # type: ignore[misc]
     """Grid cells drawn in the browser from compact integer coordinates.
 
@@ -202,8 +227,7 @@ class _CellGrid(MacroElement):  # type: ignore[misc]
         self.styles = styles
         self.tooltip_js = tooltip_js.js_code
         self.pane = pane
-        shown = np.asarray(geometries.to_crs(settings.CRS_DISPLAY).values)
-        x0, y0, encoded = _delta_encode_flat(*_largest_exterior_rings(shown))
+        x0, y0, encoded = _encoded_cells(geometries)
         self.data: dict[str, Any] = {
             "k": 10**DISPLAY_DECIMALS,
             "x0": x0,

@@ -282,8 +282,11 @@ def _choose(page: Any, label: str, option: str) -> None:
     raise RuntimeError(f"could not choose {option!r}")
 
 
-def _options(page: Any, locator: Any) -> list[str]:
+def _options(page: Any, locator: Any, typed: str = "") -> list[str]:
+    """The options of a select box (long lists are virtual: ``typed`` filters them first)."""
     locator.click()
+    if typed:
+        page.keyboard.type(typed)
     page.get_by_role("option").first.wait_for()
     options = [o.text_content() or "" for o in page.get_by_role("option").all()]
     page.keyboard.press("Escape")
@@ -416,7 +419,7 @@ def _planner(
     page.wait_for_function(f"({GROUPS_JS})() > 0", timeout=TIMEOUT_MS)
     halls = [
         o
-        for o in _options(page, page.get_by_label("Plats", exact=True))
+        for o in _options(page, page.get_by_label("Plats", exact=True), "Bygdegården")
         if o.startswith("Bygdegården")
     ]
     for hall in halls[: max(3, repeats)]:
